@@ -1,0 +1,48 @@
+/**
+ * Forms are defined once here (fields, types, bilingual labels) and rendered by each
+ * adapter: a Slack modal, Discord modal pages of at most five inputs, shell prompts.
+ * Values always come back as strings and are parsed by the core with zod.
+ */
+
+export interface Bilingual {
+  en: string;
+  zh: string;
+}
+
+export type FormFieldType = "text" | "textarea" | "number" | "boolean" | "select" | "datetime";
+
+export interface FormOption {
+  value: string;
+  label: Bilingual;
+}
+
+export interface FormField {
+  name: string;
+  type: FormFieldType;
+  label: Bilingual;
+  hint?: Bilingual;
+  required?: boolean;
+  options?: FormOption[];
+  maxLength?: number;
+  /** Section heading the adapter may group fields under. */
+  group?: Bilingual;
+}
+
+export interface FormDef {
+  id: string;
+  title: Bilingual;
+  submitLabel: Bilingual;
+  fields: FormField[];
+}
+
+/** A form to show the user, prefilled with what is already known. */
+export interface FormRequest {
+  form: FormDef;
+  values: Record<string, string>;
+  /** Round-tripped through the platform so the submission finds its incident. */
+  context: { incidentId?: number; channelId: string };
+}
+
+export type FormValues = Record<string, string | undefined>;
+
+export type FieldErrors = Record<string, string>;

@@ -1,0 +1,124 @@
+import { z } from "zod";
+import { IANAZone } from "luxon";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === "" ? undefined : s))
+  .optional();
+
+const zone = z
+  .string()
+  .trim()
+  .refine((s) => IANAZone.isValidZone(s), { message: "must be an IANA time zone such as Europe/Berlin" });
+
+const booleanFlag = z
+  .enum(["", "0", "1", "true", "false", "yes", "no"])
+  .optional()
+  .transform((s) => s === "1" || s === "true" || s === "yes");
+
+const idList = z
+  .string()
+  .optional()
+  .transform((s) =>
+    (s ?? "")
+      .split(/[\s,]+/)
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+
+const url = z.url({ message: "must be an absolute http(s) URL" }).optional();
+
+export const envSchema = z.object({
+  WARROOM_DB: optionalString,
+  WARROOM_DISPLAY_TZ: zone.optional(),
+  WARROOM_RULES: optionalString,
+  WARROOM_SWEEP_CRON: optionalString,
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_API_URL: url,
+  SLACK_RESPONDER_IDS: idList,
+  SLACK_PRIVATE_CHANNELS: booleanFlag,
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: optionalString,
+  DISCORD_GUILD_ID: optionalString,
+  DISCORD_API_URL: url,
+  DISCORD_INCIDENT_CATEGORY_ID: optionalString,
+  DISCORD_RESPONDER_ROLE_ID: optionalString,
+  HTTPS_PROXY: url,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  dbPath: string;
+  displayZone: string;
+  rulesOverride?: string;
+  /** node-cron expression (with seconds) for the countdown sweep. */
+  sweepCron: string;
+  port: number;
+  slack?: {
+    botToken: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl?: string;
+    responderIds: string[];
+    privateChannels: boolean;
+  };
+  discord?: {
+    token: string;
+    applicationId?: string;
+    guildId?: string;
+    apiUrl?: string;
+    categoryId?: string;
+    responderRoleId?: string;
+  };
+  httpsProxy?: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Parse the environment once at start-up; every problem is named by its variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join("; ")}`);
+  }
+  const e = parsed.data;
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    throw new ConfigError(
+      "invalid configuration: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP) nor SLACK_APP_TOKEN (Socket Mode) is",
+    );
+  }
+  return {
+    dbPath: e.WARROOM_DB ?? ".warroom/warroom.db",
+    displayZone: e.WARROOM_DISPLAY_TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    rulesOverride: e.WARROOM_RULES,
+    sweepCron: e.WARROOM_SWEEP_CRON ?? "*/15 * * * * *",
+    port: e.PORT ?? 3000,
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          appToken: e.SLACK_APP_TOKEN,
+          apiUrl: e.SLACK_API_URL,
+          responderIds: e.SLACK_RESPONDER_IDS,
+          privateChannels: e.SLACK_PRIVATE_CHANNELS,
+        }
+      : undefined,
+    discord: e.DISCORD_TOKEN
+      ? {
+          token: e.DISCORD_TOKEN,
+          applicationId: e.DISCORD_APPLICATION_ID,
+          guildId: e.DISCORD_GUILD_ID,
+          apiUrl: e.DISCORD_API_URL,
+          categoryId: e.DISCORD_INCIDENT_CATEGORY_ID,
+          responderRoleId: e.DISCORD_RESPONDER_ROLE_ID,
+        }
+      : undefined,
+    httpsProxy: e.HTTPS_PROXY,
+  };
+}

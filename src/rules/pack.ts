@@ -1,0 +1,279 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { IANAZone } from "luxon";
+import { dataPath } from "../paths.js";
+
+/** A condition on one fact: at least one comparison is given, all given must hold. */
+export const conditionSchema = z
+  .object({
+    fact: z.string().min(1),
+    gte: z.number().finite().nonnegative().optional(),
+    gt: z.number().finite().nonnegative().optional(),
+    in: z.array(z.string().min(1)).min(1).optional(),
+    equals: z.boolean().optional(),
+  })
+  .strict()
+  .refine((c) => c.gte !== undefined || c.gt !== undefined || c.in !== undefined || c.equals !== undefined, {
+    message: "a condition needs one of gte, gt, in or equals",
+  });
+
+const bilingual = { en: z.string().min(1), zh: z.string().min(1) };
+
+const levelSchema = z
+  .object({
+    id: z.string().min(1),
+    rank: z.number().int().nonnegative(),
+    reportable: z.boolean(),
+    ...bilingual,
+  })
+  .strict();
+
+const enumValueSchema = z.object({ value: z.string().min(1), ...bilingual }).strict();
+
+const factSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_]*$/, "fact names are snake_case"),
+    type: z.enum(["datetime", "enum", "boolean", "number"]),
+    unit: z.string().optional(),
+    max: z.number().finite().optional(),
+    values: z.array(enumValueSchema).min(1).optional(),
+    group: z.string().min(1),
+    ...bilingual,
+  })
+  .strict()
+  .refine((f) => (f.type === "enum") === (f.values !== undefined), {
+    message: "enum facts, and only they, list their values",
+  });
+
+const criterionSchema = z
+  .object({
+    id: z.string().min(1),
+    level: z.string().min(1),
+    when: conditionSchema,
+    also: z.array(conditionSchema).optional(),
+    confirmed: z.boolean(),
+    source: z.string().min(1),
+    ...bilingual,
+  })
+  .strict();
+
+const recipientSchema = z.object({ id: z.string().min(1), ...bilingual }).strict();
+
+const deadlineSchema = z
+  .object({
+    id: z.string().min(1),
+    hours: z.number().positive().finite(),
+    source: z.string().min(1),
+    when_any: z.array(conditionSchema),
+    recipients: z.array(recipientSchema).min(1),
+    onward: z.object(bilingual).strict(),
+    ...bilingual,
+  })
+  .strict();
+
+const itemSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    number: z.number().int().positive(),
+    initial: z.boolean().optional(),
+    ransomware_en: z.string().optional(),
+    ransomware_zh: z.string().optional(),
+    ...bilingual,
+  })
+  .strict();
+
+const positiveInts = z.array(z.number().int().positive());
+
+export const rulePackSchema = z
+  .object({
+    id: z.string().min(1),
+    name: z.object(bilingual).strict(),
+    authority_zone: z.string().refine((s) => IANAZone.isValidZone(s), "must be an IANA zone"),
+    sources: z.record(z.string(), z.string()),
+    levels: z.array(levelSchema).min(2),
+    facts: z.array(factSchema).min(1),
+    fact_groups: z.array(z.object({ id: z.string().min(1), ...bilingual }).strict()),
+    criteria: z.array(criterionSchema).min(1),
+    deadlines: z.array(deadlineSchema).min(1),
+    channels: z.array(z.object({ id: z.string().min(1), ...bilingual }).strict()).min(1),
+    report_items: z.array(itemSchema).min(1),
+    post_incident_items: z.array(itemSchema).min(1),
+    countdown: z
+      .object({
+        report: z
+          .object({
+            half_time: z.boolean(),
+            minutes_before: positiveInts,
+            at_deadline: z.boolean(),
+            overdue_every_minutes: z.number().int().positive(),
+            mention_from_minutes_before: z.number().int().nonnegative(),
+          })
+          .strict(),
+        post_incident: z
+          .object({
+            days: z.number().int().positive(),
+            days_before: positiveInts,
+            at_deadline: z.boolean(),
+            overdue_every_days: z.number().int().positive(),
+          })
+          .strict(),
+      })
+      .strict(),
+    disclosure: z
+      .object({
+        source: z.string().min(1),
+        checklist: z.array(z.object({ id: z.string().min(1), ...bilingual }).strict()).min(1),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((pack, ctx) => {
+    // Cross-references a schema cannot express: every id a rule names must exist.
+    const levels = new Set(pack.levels.map((l) => l.id));
+    const facts = new Map(pack.facts.map((f) => [f.name, f]));
+    const groups = new Set(pack.fact_groups.map((g) => g.id));
+    const checkCondition = (c: z.infer<typeof conditionSchema>, path: (string | number)[]) => {
+      const fact = facts.get(c.fact);
+      if (!fact) {
+        ctx.addIssue({ code: "custom", path: [...path, "fact"], message: `unknown fact "${c.fact}"` });
+        return;
+      }
+      const numeric = c.gte !== undefined || c.gt !== undefined;
+      if (numeric && fact.type !== "number") {
+        ctx.addIssue({ code: "custom", path, message: `fact "${c.fact}" is not a number` });
+      }
+      if (c.in) {
+        const allowed = new Set((fact.values ?? []).map((v) => v.value));
+        for (const v of c.in) {
+          if (!allowed.has(v)) ctx.addIssue({ code: "custom", path: [...path, "in"], message: `"${v}" is not a value of ${c.fact}` });
+        }
+      }
+      if (c.equals !== undefined && fact.type !== "boolean") {
+        ctx.addIssue({ code: "custom", path, message: `fact "${c.fact}" is not a boolean` });
+      }
+    };
+    pack.facts.forEach((f, i) => {
+      if (!groups.has(f.group)) ctx.addIssue({ code: "custom", path: ["facts", i, "group"], message: `unknown group "${f.group}"` });
+    });
+    const seen = new Set<string>();
+    pack.criteria.forEach((c, i) => {
+      if (seen.has(c.id)) ctx.addIssue({ code: "custom", path: ["criteria", i, "id"], message: `duplicate criterion id "${c.id}"` });
+      seen.add(c.id);
+      if (!levels.has(c.level)) ctx.addIssue({ code: "custom", path: ["criteria", i, "level"], message: `unknown level "${c.level}"` });
+      if (!(c.source in pack.sources)) ctx.addIssue({ code: "custom", path: ["criteria", i, "source"], message: `unknown source "${c.source}"` });
+      checkCondition(c.when, ["criteria", i, "when"]);
+      c.also?.forEach((a, j) => checkCondition(a, ["criteria", i, "also", j]));
+    });
+    pack.deadlines.forEach((d, i) => d.when_any.forEach((c, j) => checkCondition(c, ["deadlines", i, "when_any", j])));
+    if (!pack.deadlines.some((d) => d.when_any.length === 0)) {
+      ctx.addIssue({ code: "custom", path: ["deadlines"], message: "one deadline must apply to every operator (empty when_any)" });
+    }
+    if (!pack.levels.some((l) => !l.reportable)) {
+      ctx.addIssue({ code: "custom", path: ["levels"], message: "one level must be the non-reportable floor" });
+    }
+  });
+
+export type RulePack = z.infer<typeof rulePackSchema>;
+export type Condition = z.infer<typeof conditionSchema>;
+export type Criterion = RulePack["criteria"][number];
+export type Level = RulePack["levels"][number];
+export type DeadlineRule = RulePack["deadlines"][number];
+export type FactDef = RulePack["facts"][number];
+export type ReportItemDef = RulePack["report_items"][number];
+
+export class RulePackError extends Error {}
+
+/** Name the bad entry by its id where it has one ("criteria loss_m.when.gte"), not by its index. */
+function describePath(raw: unknown, path: PropertyKey[]): string {
+  const parts: string[] = [];
+  let node: unknown = raw;
+  for (const key of path) {
+    const next = node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key as string] : undefined;
+    if (typeof key === "number" && next !== null && typeof next === "object") {
+      const named = (next as Record<string, unknown>).id ?? (next as Record<string, unknown>).name;
+      parts.push(typeof named === "string" ? `"${named}"` : `[${key}]`);
+    } else {
+      parts.push(String(key));
+    }
+    node = next;
+  }
+  return parts.join(".") || "(root)";
+}
+
+export function parseRulePack(raw: unknown, origin: string): RulePack {
+  const result = rulePackSchema.safeParse(raw);
+  if (!result.success) {
+    const first = result.error.issues
+      .slice(0, 5)
+      .map((i) => `${describePath(raw, i.path)}: ${i.message}`)
+      .join("; ");
+    throw new RulePackError(`rule pack ${origin} is invalid: ${first}`);
+  }
+  return result.data;
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * A deployment override is a partial pack: arrays of entries with ids are merged by id
+ * (so one threshold can change without copying the pack), everything else replaces.
+ */
+export function mergeOverride(base: Json, override: Json): Json {
+  const out: Json = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = out[key];
+    if (Array.isArray(current) && Array.isArray(value) && current.every(hasId) && value.every(hasId)) {
+      const merged = current.map((entry) => {
+        const patch = value.find((v) => idOf(v) === idOf(entry));
+        return patch ? mergeOverride(entry as Json, patch as Json) : entry;
+      });
+      for (const v of value) if (!current.some((c) => idOf(c) === idOf(v))) merged.push(v);
+      out[key] = merged;
+    } else if (isPlainObject(current) && isPlainObject(value)) {
+      out[key] = mergeOverride(current, value);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Json {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function idOf(v: unknown): unknown {
+  return isPlainObject(v) ? (v.id ?? v.name) : undefined;
+}
+function hasId(v: unknown): boolean {
+  return typeof idOf(v) === "string";
+}
+
+function readJson(path: string): Json {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new RulePackError(`cannot read rule pack ${path}: ${(err as Error).message}`);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!isPlainObject(parsed)) throw new Error("not a JSON object");
+    return parsed;
+  } catch (err) {
+    throw new RulePackError(`rule pack ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+export const DEFAULT_PACK_PATH = dataPath("rules", "cac-2025.json");
+
+let cachedDefault: RulePack | undefined;
+
+/** Load the shipped pack, with a deployment override merged in when given. */
+export function loadRulePack(overridePath?: string): RulePack {
+  if (!overridePath) {
+    cachedDefault ??= parseRulePack(readJson(DEFAULT_PACK_PATH), DEFAULT_PACK_PATH);
+    return cachedDefault;
+  }
+  const merged = mergeOverride(readJson(DEFAULT_PACK_PATH), readJson(overridePath));
+  return parseRulePack(merged, `${DEFAULT_PACK_PATH} + ${overridePath}`);
+}
