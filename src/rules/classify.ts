@@ -78,7 +78,13 @@ export function applicableDeadlines(pack: RulePack, facts: Facts): DeadlineRule[
 
 /** The deadline rules that could still apply: none of their conditions is known to be false. */
 export function possibleDeadlines(pack: RulePack, facts: Facts): DeadlineRule[] {
-  return pack.deadlines.filter((d) => d.when_any.length === 0 || d.when_any.some((c) => evalCondition(c, facts) !== false));
+  return pack.deadlines.filter((d) => {
+    if (d.when_any.length === 0) return true;
+    const results = d.when_any.map((c) => evalCondition(c, facts));
+    if (results.includes(true)) return true;
+    if (d.ruled_out_by?.some((c) => evalCondition(c, facts) === true)) return false;
+    return results.includes(undefined);
+  });
 }
 
 function strictest(rules: DeadlineRule[]): DeadlineRule {

@@ -13,8 +13,11 @@ export class FactsError extends Error {}
  * (China Standard Time): responders in China type local times.
  */
 export function parseInstant(text: string, authorityZone: string): DateTime | undefined {
-  const hasOffset = /([zZ]|[+-]\d{2}(:?\d{2})?)$/.test(text.trim());
-  const dt = DateTime.fromISO(text.trim(), hasOffset ? { setZone: true } : { zone: authorityZone });
+  // People type "2026-03-02 09:00"; ISO wants the T.
+  const normalised = text.trim().replace(/^(\d{4}-\d{2}-\d{2})\s+(\d)/, "$1T$2");
+  // Only a time part carries an offset: the "-02" that ends a date is the day.
+  const hasOffset = /T[\d:.,]+([zZ]|[+-]\d{2}(:?\d{2})?)$/.test(normalised);
+  const dt = DateTime.fromISO(normalised, hasOffset ? { setZone: true } : { zone: authorityZone });
   return dt.isValid ? dt : undefined;
 }
 

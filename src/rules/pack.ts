@@ -65,6 +65,8 @@ const deadlineSchema = z
     hours: z.number().positive().finite(),
     source: z.string().min(1),
     when_any: z.array(conditionSchema),
+    /** Known facts that rule the deadline out even while its when_any facts are unknown. */
+    ruled_out_by: z.array(conditionSchema).optional(),
     recipients: z.array(recipientSchema).min(1),
     onward: z.object(bilingual).strict(),
     ...bilingual,
@@ -119,6 +121,8 @@ export const rulePackSchema = z
           .strict(),
       })
       .strict(),
+    /** Subcommands limited to incident roles (deployment policy, overridable). */
+    rights: z.record(z.string(), z.array(z.enum(["commander", "compliance", "scribe"])).min(1)).default({}),
     disclosure: z
       .object({
         source: z.string().min(1),
@@ -164,7 +168,10 @@ export const rulePackSchema = z
       checkCondition(c.when, ["criteria", i, "when"]);
       c.also?.forEach((a, j) => checkCondition(a, ["criteria", i, "also", j]));
     });
-    pack.deadlines.forEach((d, i) => d.when_any.forEach((c, j) => checkCondition(c, ["deadlines", i, "when_any", j])));
+    pack.deadlines.forEach((d, i) => {
+      d.when_any.forEach((c, j) => checkCondition(c, ["deadlines", i, "when_any", j]));
+      d.ruled_out_by?.forEach((c, j) => checkCondition(c, ["deadlines", i, "ruled_out_by", j]));
+    });
     if (!pack.deadlines.some((d) => d.when_any.length === 0)) {
       ctx.addIssue({ code: "custom", path: ["deadlines"], message: "one deadline must apply to every operator (empty when_any)" });
     }

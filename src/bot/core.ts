@@ -1,0 +1,22 @@
+import type { IncidentService } from "../incidents/service.js";
+import type { RulePack } from "../rules/pack.js";
+import type { Clock } from "../time/clock.js";
+import type { ChatPort } from "./adapter.js";
+
+export interface Logger {
+  info(message: string): void;
+  error(message: string): void;
+}
+
+/** What commands are written against: the domain, never a platform. */
+export interface Core {
+  service: IncidentService;
+  pack: RulePack;
+  clock: Clock;
+  /** Zone shown beside China Standard Time. */
+  displayZone: string;
+  ports: ReadonlyMap<string, ChatPort>;
+  /** Deliver queued messages (cards, announcements, warnings) now. */
+  flush(): Promise<void>;
+  log: Logger;
+}

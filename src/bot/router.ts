@@ -1,0 +1,184 @@
+import type { ActionInput, Actor, BotHandlers, ChatPort, CommandInput, FormResult, FormSubmission, Reply } from "./adapter.js";
+import type { Core } from "./core.js";
+import type { FormValues } from "./forms.js";
+import { parseArgs, tokenize, type ParsedArgs } from "./args.js";
+import { PermissionError, UsageError } from "./errors.js";
+import { IncidentError } from "../incidents/service.js";
+import type { Incident } from "../incidents/model.js";
+import { FactsError } from "../rules/facts.js";
+import { isBusyError, DatabaseBusyError } from "../store/db.js";
+import { errorReply } from "./replies.js";
+
+export interface CommandContext {
+  core: Core;
+  actor: Actor;
+  channelId: string;
+  port: ChatPort;
+  /** Words after the subcommand, `--incident N` removed. */
+  words: string[];
+  /** The raw text after the subcommand. */
+  rest: string;
+  args: ParsedArgs;
+  /** The incident this command acts on (from the channel or --incident N). */
+  incident?: Incident;
+}
+
+export interface CommandDef {
+  name: string;
+  usage: string;
+  summary: string;
+  /** Flags that take a value (`--kind final`). */
+  valueFlags?: readonly string[];
+  /** Acts on an existing incident, found from the channel or --incident N. */
+  needsIncident: boolean;
+  /** Changes the incident: only members of its channel may. */
+  mutates: boolean;
+  run(ctx: CommandContext): Promise<Reply> | Reply;
+}
+
+export interface FormContext {
+  core: Core;
+  actor: Actor;
+  channelId: string;
+  port: ChatPort;
+  incident?: Incident;
+}
+
+export interface FormHandler {
+  id: string;
+  /** The command whose rights apply to the submission. */
+  command: string;
+  submit(ctx: FormContext, values: FormValues): Promise<FormResult> | FormResult;
+}
+
+/** Map a thrown error to what the user reads; unexpected ones are logged, never shown raw. */
+function toReply(core: Core, err: unknown, usage?: string): Reply {
+  if (err instanceof UsageError) return errorReply(err.message, err.usage ?? usage);
+  if (err instanceof FactsError) return errorReply(err.message, usage);
+  if (err instanceof IncidentError || err instanceof PermissionError) return errorReply(err.message);
+  if (err instanceof DatabaseBusyError || isBusyError(err)) return errorReply(new DatabaseBusyError().message);
+  core.log.error(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  return errorReply("Something went wrong on our side; nothing was changed. The error has been logged.");
+}
+
+/**
+ * The one table of /incident subcommands, forms and buttons. Adapters call the
+ * BotHandlers entry points; everything below them is platform-neutral.
+ */
+export class Router implements BotHandlers {
+  private readonly commands = new Map<string, CommandDef>();
+  private readonly forms = new Map<string, FormHandler>();
+
+  constructor(private readonly core: Core) {}
+
+  register(...defs: CommandDef[]): this {
+    for (const d of defs) this.commands.set(d.name, d);
+    return this;
+  }
+
+  registerForm(...handlers: FormHandler[]): this {
+    for (const h of handlers) this.forms.set(h.id, h);
+    return this;
+  }
+
+  list(): CommandDef[] {
+    return [...this.commands.values()];
+  }
+
+  usageLine(): string {
+    return `/incident <${[...this.commands.keys()].join("|")}> …`;
+  }
+
+  private port(platform: string): ChatPort {
+    const port = this.core.ports.get(platform);
+    if (!port) throw new Error(`no adapter registered for ${platform}`);
+    return port;
+  }
+
+  private findIncident(platform: string, channelId: string, explicit: string | true | undefined): Incident | undefined {
+    if (explicit !== undefined) {
+      const id = Number(String(explicit).replace(/^#/, ""));
+      if (!Number.isInteger(id) || id <= 0) throw new UsageError(`--incident takes an incident number, e.g. --incident 12`);
+      return this.core.service.get(id);
+    }
+    return this.core.service.findByChannel(platform, channelId);
+  }
+
+  /** Rights: members of the incident channel may change it; some commands need a role too. */
+  private async authorise(def: { name: string; mutates: boolean }, actor: Actor, incident: Incident | undefined): Promise<void> {
+    if (!incident || !def.mutates) return;
+    if (incident.channelId) {
+      const port = this.core.ports.get(incident.platform);
+      if (incident.platform !== actor.platform || (port && !(await port.isMember(incident.channelId, actor.id)))) {
+        throw new PermissionError(`Only members of the incident channel${incident.channelName ? ` #${incident.channelName}` : ""} can change incident #${incident.id}.`);
+      }
+    }
+    const roles = this.core.pack.rights[def.name];
+    if (roles?.length) {
+      const snap = this.core.service.snapshot(incident.id);
+      const held = roles.filter((r) => snap.roles[r as keyof typeof snap.roles] === actor.id);
+      if (!held.length) {
+        const holders = roles.map((r) => `${r}${snap.roles[r as keyof typeof snap.roles] ? "" : " (unassigned)"}`).join(" or ");
+        throw new PermissionError(`Only the incident's ${holders} may use /incident ${def.name}. Assign roles with /incident role.`);
+      }
+    }
+  }
+
+  async command(input: CommandInput): Promise<Reply> {
+    const words = tokenize(input.text.trim());
+    const name = (words[0] ?? "help").toLowerCase();
+    const def = this.commands.get(name);
+    if (!def) {
+      return errorReply(`Unknown subcommand "${name}".`, `${this.usageLine()} — /incident help lists them`);
+    }
+    try {
+      const restWords = words.slice(1);
+      const args = parseArgs(restWords, ["incident", ...(def.valueFlags ?? [])]);
+      const incident = this.findIncident(input.actor.platform, input.channelId, args.flags.incident);
+      delete args.flags.incident;
+      if (def.needsIncident && !incident) {
+        throw new UsageError("This channel is not an incident channel. Run the command in the incident's channel, or add --incident <number>.", def.usage);
+      }
+      await this.authorise(def, input.actor, incident);
+      const rest = input.text.trim().slice((words[0] ?? "").length).replace(/(^|\s)--incident(=|\s+)#?\d+/, "").trim();
+      const reply = await def.run({
+        core: this.core,
+        actor: input.actor,
+        channelId: input.channelId,
+        port: this.port(input.actor.platform),
+        words: restWords.filter((w, i) => !(w === "--incident" || restWords[i - 1] === "--incident" || w.startsWith("--incident="))),
+        rest,
+        args,
+        incident,
+      });
+      void this.core.flush();
+      return reply;
+    } catch (err) {
+      return toReply(this.core, err, def.usage);
+    }
+  }
+
+  /** A card button runs the subcommand of the same name on the card's incident. */
+  async action(input: ActionInput): Promise<Reply> {
+    const incident = input.value && /^\d+$/.test(input.value) ? ` --incident ${input.value}` : "";
+    return this.command({ actor: input.actor, channelId: input.channelId, text: `${input.action.replace(/_/g, " ")}${incident}` });
+  }
+
+  async submitForm(submission: FormSubmission): Promise<FormResult> {
+    const handler = this.forms.get(submission.formId);
+    if (!handler) return { ok: true, reply: errorReply(`This form (${submission.formId}) is no longer known; open it again.`) };
+    try {
+      const incident = submission.context.incidentId ? this.core.service.get(submission.context.incidentId) : undefined;
+      const def = this.commands.get(handler.command);
+      await this.authorise({ name: handler.command, mutates: def?.mutates ?? true }, submission.actor, incident);
+      const result = await handler.submit(
+        { core: this.core, actor: submission.actor, channelId: submission.context.channelId, port: this.port(submission.actor.platform), incident },
+        submission.values,
+      );
+      void this.core.flush();
+      return result;
+    } catch (err) {
+      return { ok: true, reply: toReply(this.core, err) };
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import cron, { type ScheduledTask } from "node-cron";
+import type { Outbox } from "./outbox.js";
+import { sweep, type SweepDeps, type SweepResult } from "./sweeper.js";
+import type { Clock } from "../time/clock.js";
+import type { Logger } from "../bot/core.js";
+
+export interface EngineOptions {
+  sweep: SweepDeps;
+  outbox: Outbox;
+  clock: Clock;
+  /** node-cron expression with seconds; every 15 s by default. */
+  cronExpression: string;
+  log: Logger;
+}
+
+/**
+ * Runs the countdown: on start it recovers what a previous process left half-done and
+ * posts one catch-up message per incident for warnings that fell due while it was down;
+ * then node-cron sweeps due warnings and delivers the outbox.
+ */
+export class CountdownEngine {
+  private task: ScheduledTask | undefined;
+
+  constructor(private readonly o: EngineOptions) {}
+
+  /** Recover, catch up, and deliver; call once before `start()` or on its own in tests. */
+  async recover(): Promise<SweepResult> {
+    this.o.outbox.recover();
+    const result = sweep(this.o.sweep, this.o.clock.now().toMillis(), { catchUp: true });
+    await this.o.outbox.deliver();
+    return result;
+  }
+
+  /** Sweep what is due now and deliver it. */
+  async tick(): Promise<SweepResult> {
+    let total: SweepResult = { claimed: 0, messages: 0 };
+    // Loop while batches come back full, so a backlog is drained in one tick.
+    for (;;) {
+      const r = sweep(this.o.sweep, this.o.clock.now().toMillis());
+      total = { claimed: total.claimed + r.claimed, messages: total.messages + r.messages };
+      if (r.claimed < 500) break;
+    }
+    await this.o.outbox.deliver();
+    return total;
+  }
+
+  async start(): Promise<void> {
+    await this.recover();
+    this.task = cron.schedule(
+      this.o.cronExpression,
+      async () => {
+        try {
+          await this.tick();
+        } catch (err) {
+          this.o.log.error(`countdown sweep failed (retried next tick): ${(err as Error).message}`);
+        }
+      },
+      { noOverlap: true, name: "warroom-countdown" },
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.task?.destroy();
+    this.task = undefined;
+  }
+}

@@ -1,0 +1,545 @@
+import { DateTime } from "luxon";
+import type { Db } from "../store/db.js";
+import type { Clock } from "../time/clock.js";
+import type { RulePack } from "../rules/pack.js";
+import { classify, deadlineFrom, provisionalDeadlineRule, type Classification } from "../rules/classify.js";
+import type { FactValue, Facts } from "../rules/facts.js";
+import { appendEvent, eventsOf, type TimelineEvent } from "./timeline.js";
+import { replan } from "../countdown/schedule.js";
+import { enqueueCardRefresh, enqueuePost } from "../countdown/outbox-store.js";
+import type { Message } from "../bot/message.js";
+import type {
+  Development,
+  Incident,
+  IncidentSnapshot,
+  IncidentStatus,
+  ReportClock,
+  ReportName,
+  RoleName,
+  Submission,
+  SubmissionKind,
+} from "./model.js";
+
+/** A refusal the user should read: the command layer shows its message as is. */
+export class IncidentError extends Error {}
+
+interface IncidentRow {
+  id: number;
+  title: string;
+  description: string | null;
+  status: IncidentStatus;
+  platform: string;
+  channel_id: string | null;
+  channel_name: string | null;
+  card_message_id: string | null;
+  private: number;
+  opened_by: string;
+  created_at: string;
+  aware_at: string;
+  level: string;
+  reportable: number;
+  classified: number;
+  deadline_at: string | null;
+  deadline_hours: number | null;
+  resolved_at: string | null;
+  final_due_at: string | null;
+  closed_at: string | null;
+  police_reported_at: string | null;
+  disclosure_cleared_at: string | null;
+  updated_at: string;
+}
+
+function toIncident(r: IncidentRow): Incident {
+  return {
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    status: r.status,
+    platform: r.platform,
+    channelId: r.channel_id,
+    channelName: r.channel_name,
+    cardMessageId: r.card_message_id,
+    private: r.private === 1,
+    openedBy: r.opened_by,
+    createdAt: r.created_at,
+    awareAt: r.aware_at,
+    level: r.level,
+    reportable: r.reportable === 1,
+    classified: r.classified === 1,
+    deadlineAt: r.deadline_at,
+    deadlineHours: r.deadline_hours,
+    resolvedAt: r.resolved_at,
+    finalDueAt: r.final_due_at,
+    closedAt: r.closed_at,
+    policeReportedAt: r.police_reported_at,
+    disclosureClearedAt: r.disclosure_cleared_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+const iso = (dt: DateTime): string => dt.toUTC().toISO() as string;
+const ms = (isoText: string): number => DateTime.fromISO(isoText, { zone: "utc" }).toMillis();
+
+export interface OpenRequest {
+  title: string;
+  description?: string;
+  actor: string;
+  platform: string;
+  channelId: string | null;
+  channelName: string | null;
+  private?: boolean;
+  awareAt?: DateTime;
+  facts?: Record<string, FactValue | null>;
+}
+
+export interface FactsChange {
+  before: Classification;
+  after: Classification;
+  changed: string[];
+  snapshot: IncidentSnapshot;
+}
+
+/**
+ * The incident domain: every change is one immediate transaction that writes the state,
+ * appends its timeline event, re-plans the countdown and queues the card refresh, so a
+ * crash leaves either all of it or none.
+ */
+export class IncidentService {
+  constructor(
+    readonly db: Db,
+    readonly pack: RulePack,
+    readonly clock: Clock,
+  ) {}
+
+  private now(): DateTime {
+    return this.clock.now();
+  }
+
+  private tx<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  private row(id: number): IncidentRow {
+    const r = this.db.prepare("SELECT * FROM incidents WHERE id = ?").get(id) as IncidentRow | undefined;
+    if (!r) throw new IncidentError(`There is no incident #${id}.`);
+    return r;
+  }
+
+  get(id: number): Incident {
+    return toIncident(this.row(id));
+  }
+
+  findByChannel(platform: string, channelId: string): Incident | undefined {
+    const r = this.db.prepare("SELECT * FROM incidents WHERE platform = ? AND channel_id = ?").get(platform, channelId) as IncidentRow | undefined;
+    return r ? toIncident(r) : undefined;
+  }
+
+  list(status?: IncidentStatus): Incident[] {
+    const rows = (status
+      ? this.db.prepare("SELECT * FROM incidents WHERE status = ? ORDER BY id").all(status)
+      : this.db.prepare("SELECT * FROM incidents ORDER BY id").all()) as IncidentRow[];
+    return rows.map(toIncident);
+  }
+
+  private factsOf(id: number, awareAt: string): Facts {
+    const out: Facts = {};
+    for (const r of this.db.prepare("SELECT name, value FROM facts WHERE incident_id = ?").all(id) as { name: string; value: string }[]) {
+      out[r.name] = JSON.parse(r.value) as FactValue;
+    }
+    out.aware_at = awareAt;
+    return out;
+  }
+
+  private classificationFacts(): Set<string> {
+    return new Set(this.pack.criteria.flatMap((c) => [c.when.fact, ...(c.also ?? []).map((a) => a.fact)]));
+  }
+
+  /** The report clock owed for these facts, or null when none is (classified general). */
+  reportClock(facts: Facts, classification: Classification, classified: boolean): ReportClock | null {
+    const aware = facts.aware_at as string;
+    if (!classified) {
+      const rule = provisionalDeadlineRule(this.pack, facts);
+      return { deadlineAt: iso(deadlineFrom(this.pack, aware, rule.hours)), hours: rule.hours, provisional: true, rule };
+    }
+    if (!classification.reportable || classification.deadline_hours === null) return null;
+    const hours = classification.deadline_hours;
+    const rule = this.pack.deadlines.find((d) => d.hours === hours) ?? provisionalDeadlineRule(this.pack, facts);
+    return { deadlineAt: iso(deadlineFrom(this.pack, aware, hours)), hours, provisional: false, rule };
+  }
+
+  snapshot(id: number): IncidentSnapshot {
+    const incident = this.get(id);
+    const facts = this.factsOf(id, incident.awareAt);
+    const classification = classify(this.pack, facts);
+    const clock = this.reportClock(facts, classification, incident.classified);
+    const roles: Partial<Record<RoleName, string>> = {};
+    for (const r of this.db.prepare("SELECT role, user_id FROM roles WHERE incident_id = ?").all(id) as { role: RoleName; user_id: string }[]) {
+      roles[r.role] = r.user_id;
+    }
+    const items: Record<string, string> = {};
+    const postItems: Record<string, string> = {};
+    for (const r of this.db.prepare("SELECT report, item, value FROM report_items WHERE incident_id = ?").all(id) as {
+      report: ReportName;
+      item: string;
+      value: string;
+    }[]) {
+      (r.report === "incident" ? items : postItems)[r.item] = r.value;
+    }
+    const submissions = (
+      this.db.prepare("SELECT * FROM submissions WHERE incident_id = ? ORDER BY id").all(id) as {
+        id: number;
+        kind: SubmissionKind;
+        channel: string;
+        reference: string | null;
+        submitted_at: string;
+        recorded_by: string;
+        items: string;
+        draft: string;
+      }[]
+    ).map(
+      (s): Submission => ({
+        id: s.id,
+        kind: s.kind,
+        channel: s.channel,
+        reference: s.reference,
+        submittedAt: s.submitted_at,
+        recordedBy: s.recorded_by,
+        items: JSON.parse(s.items) as string[],
+        draft: JSON.parse(s.draft) as unknown,
+      }),
+    );
+    const developments = (
+      this.db.prepare("SELECT * FROM developments WHERE incident_id = ? ORDER BY id").all(id) as {
+        id: number;
+        text: string;
+        at: string;
+        actor: string;
+        submission_id: number | null;
+      }[]
+    ).map((d): Development => ({ id: d.id, text: d.text, at: d.at, actor: d.actor, submissionId: d.submission_id }));
+
+    const itemIds = this.pack.report_items.map((i) => i.id);
+    const missingItems = itemIds.filter((i) => !items[i]?.trim());
+    const filedItems = new Set(
+      submissions.filter((s) => s.kind === "initial" || s.kind === "supplementary").flatMap((s) => s.items),
+    );
+    const initialFiled = submissions.some((s) => s.kind === "initial");
+    return {
+      incident,
+      facts,
+      classification,
+      clock,
+      roles,
+      items,
+      postItems,
+      submissions,
+      developments,
+      missingItems,
+      initialFiled,
+      supplementaryOwed: initialFiled ? itemIds.filter((i) => !filedItems.has(i)) : [],
+      updateOwed: developments.some((d) => d.submissionId === null),
+      finalFiled: submissions.some((s) => s.kind === "final"),
+    };
+  }
+
+  timeline(id: number): TimelineEvent[] {
+    this.row(id);
+    return eventsOf(this.db, id);
+  }
+
+  /** Re-derive level, deadline and clocks from the stored facts; re-plan the warnings. */
+  private refresh(id: number): IncidentSnapshot {
+    const now = this.now();
+    const incident = this.get(id);
+    const facts = this.factsOf(id, incident.awareAt);
+    const classification = classify(this.pack, facts);
+    const known = this.classificationFacts();
+    const classified = Object.keys(facts).some((f) => known.has(f));
+    const clock = this.reportClock(facts, classification, classified);
+    this.db
+      .prepare(
+        `UPDATE incidents SET level = ?, reportable = ?, classified = ?, deadline_at = ?, deadline_hours = ?, updated_at = ? WHERE id = ?`,
+      )
+      .run(classification.level, classification.reportable ? 1 : 0, classified ? 1 : 0, clock?.deadlineAt ?? null, clock?.hours ?? null, iso(now), id);
+    const snap = this.snapshot(id);
+    const reportOwed = snap.incident.status !== "closed" && !snap.initialFiled && snap.clock !== null;
+    const finalOwed =
+      snap.incident.status === "resolved" && snap.incident.reportable && !snap.finalFiled && snap.incident.finalDueAt !== null;
+    replan(this.db, this.pack.countdown, id, {
+      now: now.toMillis(),
+      report: reportOwed && snap.clock ? { awareAt: ms(snap.incident.awareAt), deadlineAt: ms(snap.clock.deadlineAt) } : undefined,
+      postIncident:
+        finalOwed && snap.incident.resolvedAt && snap.incident.finalDueAt
+          ? { resolvedAt: ms(snap.incident.resolvedAt), dueAt: ms(snap.incident.finalDueAt) }
+          : undefined,
+    });
+    if (snap.incident.channelId) enqueueCardRefresh(this.db, snap.incident, now.toMillis());
+    return snap;
+  }
+
+  private event(id: number | null, actor: string, type: string, payload: Record<string, unknown> = {}): TimelineEvent {
+    return appendEvent(this.db, { incidentId: id, at: iso(this.now()), actor, type, payload });
+  }
+
+  private assertOpen(incident: Incident, what: string): void {
+    if (incident.status === "closed") throw new IncidentError(`Incident #${incident.id} is closed; ${what} is no longer possible.`);
+  }
+
+  private checkAwareAt(awareAt: DateTime): void {
+    // A little slack for clocks that disagree by a few seconds.
+    if (awareAt.toMillis() > this.now().toMillis() + 60_000) {
+      throw new IncidentError(`The time of awareness cannot be in the future (${awareAt.toISO()}).`);
+    }
+  }
+
+  open(req: OpenRequest): IncidentSnapshot {
+    const title = req.title.trim();
+    if (!title) throw new IncidentError("An incident needs a title.");
+    const now = this.now();
+    const awareAt = req.awareAt ?? now;
+    this.checkAwareAt(awareAt);
+    return this.tx(() => {
+      const info = this.db
+        .prepare(
+          `INSERT INTO incidents (title, description, status, platform, channel_id, channel_name, private, opened_by, created_at, aware_at, level, updated_at)
+           VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(title, req.description ?? null, req.platform, req.channelId, req.channelName, req.private ? 1 : 0, req.actor, iso(now), iso(awareAt), "general", iso(now));
+      const id = Number(info.lastInsertRowid);
+      this.event(id, req.actor, "incident_opened", {
+        title,
+        description: req.description ?? null,
+        aware_at: iso(awareAt),
+        channel: req.channelName,
+        private: req.private ?? false,
+      });
+      this.db
+        .prepare("INSERT INTO roles (incident_id, role, user_id, assigned_at, assigned_by) VALUES (?, 'commander', ?, ?, ?)")
+        .run(id, req.actor, iso(now), req.actor);
+      this.event(id, req.actor, "role_assigned", { role: "commander", user: req.actor });
+      const facts = { ...(req.facts ?? {}) };
+      delete facts.aware_at;
+      if (Object.keys(facts).length) this.writeFacts(id, facts, req.actor);
+      return this.refresh(id);
+    });
+  }
+
+  private writeFacts(id: number, update: Record<string, FactValue | null>, actor: string): string[] {
+    const now = iso(this.now());
+    const current = this.factsOf(id, this.get(id).awareAt);
+    const changed: string[] = [];
+    for (const [name, value] of Object.entries(update)) {
+      if (name === "aware_at") continue;
+      const before = current[name] ?? null;
+      if (before === value) continue;
+      changed.push(name);
+      if (value === null) this.db.prepare("DELETE FROM facts WHERE incident_id = ? AND name = ?").run(id, name);
+      else
+        this.db
+          .prepare(
+            `INSERT INTO facts (incident_id, name, value, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (incident_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+          )
+          .run(id, name, JSON.stringify(value), now, actor);
+      this.event(id, actor, "fact_set", { fact: name, from: before, to: value });
+    }
+    return changed;
+  }
+
+  setFacts(id: number, update: Record<string, FactValue | null>, actor: string): FactsChange {
+    return this.tx(() => {
+      const incident = this.get(id);
+      this.assertOpen(incident, "changing facts");
+      const before = classify(this.pack, this.factsOf(id, incident.awareAt));
+      const changed: string[] = [];
+      const aware = update.aware_at;
+      if (typeof aware === "string" && aware !== incident.awareAt) {
+        const dt = DateTime.fromISO(aware, { zone: "utc" });
+        this.checkAwareAt(dt);
+        this.db.prepare("UPDATE incidents SET aware_at = ? WHERE id = ?").run(iso(dt), id);
+        this.event(id, actor, "fact_set", { fact: "aware_at", from: incident.awareAt, to: iso(dt) });
+        changed.push("aware_at");
+      } else if (aware === null) {
+        throw new IncidentError("The time of awareness cannot be unknown: the clock runs from it.");
+      }
+      changed.push(...this.writeFacts(id, update, actor));
+      const snapshot = this.refresh(id);
+      const after = snapshot.classification;
+      if (before.level !== after.level) {
+        this.event(id, actor, "level_changed", {
+          from: before.level,
+          to: after.level,
+          criteria: after.criteria.map((c) => c.id),
+        });
+      }
+      return { before, after, changed, snapshot };
+    });
+  }
+
+  setRole(id: number, role: RoleName, userId: string, actor: string): IncidentSnapshot {
+    return this.tx(() => {
+      this.assertOpen(this.get(id), "assigning roles");
+      this.db
+        .prepare(
+          `INSERT INTO roles (incident_id, role, user_id, assigned_at, assigned_by) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (incident_id, role) DO UPDATE SET user_id = excluded.user_id, assigned_at = excluded.assigned_at, assigned_by = excluded.assigned_by`,
+        )
+        .run(id, role, userId, iso(this.now()), actor);
+      this.event(id, actor, "role_assigned", { role, user: userId });
+      return this.refresh(id);
+    });
+  }
+
+  setReportItems(id: number, report: ReportName, values: Record<string, string>, actor: string): { changed: string[]; snapshot: IncidentSnapshot } {
+    const defs = report === "incident" ? this.pack.report_items : this.pack.post_incident_items;
+    const known = new Set(defs.map((d) => d.id));
+    for (const k of Object.keys(values)) if (!known.has(k)) throw new IncidentError(`Unknown report item "${k}".`);
+    return this.tx(() => {
+      this.assertOpen(this.get(id), "editing the report");
+      const now = iso(this.now());
+      const current = this.snapshot(id);
+      const before = report === "incident" ? current.items : current.postItems;
+      const changed: string[] = [];
+      for (const [item, raw] of Object.entries(values)) {
+        const value = raw.trim();
+        if ((before[item] ?? "") === value) continue;
+        changed.push(item);
+        if (!value) this.db.prepare("DELETE FROM report_items WHERE incident_id = ? AND report = ? AND item = ?").run(id, report, item);
+        else
+          this.db
+            .prepare(
+              `INSERT INTO report_items (incident_id, report, item, value, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (incident_id, report, item) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+            )
+            .run(id, report, item, value, now, actor);
+        this.event(id, actor, "report_item_set", { report, item, value });
+      }
+      return { changed, snapshot: this.refresh(id) };
+    });
+  }
+
+  /**
+   * Record a filed report. The draft as filed is frozen into the timeline, so what was
+   * sent can be shown later even if the items are edited afterwards.
+   */
+  recordSubmission(
+    id: number,
+    req: { kind: SubmissionKind; channel: string; reference?: string; submittedAt?: DateTime; items: string[]; draft: unknown },
+    actor: string,
+  ): { submission: Submission; snapshot: IncidentSnapshot } {
+    if (!this.pack.channels.some((c) => c.id === req.channel)) {
+      throw new IncidentError(`Unknown submission channel "${req.channel}". Use one of: ${this.pack.channels.map((c) => c.id).join(", ")}.`);
+    }
+    return this.tx(() => {
+      const snap = this.snapshot(id);
+      this.assertOpen(snap.incident, "recording a submission");
+      const at = req.submittedAt ?? this.now();
+      this.checkAwareAt(at);
+      if (req.kind !== "initial" && !snap.initialFiled) throw new IncidentError("Record the initial report first.");
+      if (req.kind === "final" && snap.incident.status !== "resolved") throw new IncidentError("The post-incident report is filed after the incident is resolved (/incident resolve).");
+      const info = this.db
+        .prepare(
+          `INSERT INTO submissions (incident_id, kind, channel, reference, submitted_at, recorded_by, items, draft) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(id, req.kind, req.channel, req.reference ?? null, iso(at), actor, JSON.stringify(req.items), JSON.stringify(req.draft));
+      const submissionId = Number(info.lastInsertRowid);
+      if (req.kind === "update") {
+        this.db.prepare("UPDATE developments SET submission_id = ? WHERE incident_id = ? AND submission_id IS NULL").run(submissionId, id);
+      }
+      const late = req.kind === "initial" && snap.clock && !snap.clock.provisional && ms(snap.clock.deadlineAt) < at.toMillis();
+      this.event(id, actor, "report_submitted", {
+        kind: req.kind,
+        channel: req.channel,
+        reference: req.reference ?? null,
+        submitted_at: iso(at),
+        items: req.items,
+        late: Boolean(late),
+        draft: req.draft,
+      });
+      return { submission: this.snapshot(id).submissions.find((s) => s.id === submissionId) as Submission, snapshot: this.refresh(id) };
+    });
+  }
+
+  recordDevelopment(id: number, text: string, actor: string): IncidentSnapshot {
+    if (!text.trim()) throw new IncidentError("Describe the development: /incident update <text>.");
+    return this.tx(() => {
+      this.assertOpen(this.get(id), "recording a development");
+      this.db.prepare("INSERT INTO developments (incident_id, text, at, actor) VALUES (?, ?, ?, ?)").run(id, text.trim(), iso(this.now()), actor);
+      this.event(id, actor, "development_recorded", { text: text.trim() });
+      return this.refresh(id);
+    });
+  }
+
+  recordPoliceReport(id: number, note: string | undefined, actor: string): IncidentSnapshot {
+    return this.tx(() => {
+      this.assertOpen(this.get(id), "recording a police report");
+      this.db.prepare("UPDATE incidents SET police_reported_at = ? WHERE id = ?").run(iso(this.now()), id);
+      this.event(id, actor, "police_reported", { note: note ?? null });
+      return this.refresh(id);
+    });
+  }
+
+  /** The publication gate: a recorded decision with the checklist as answered. */
+  recordDisclosureDecision(id: number, checklist: Record<string, boolean>, cleared: boolean, note: string | undefined, actor: string): IncidentSnapshot {
+    return this.tx(() => {
+      this.assertOpen(this.get(id), "a disclosure decision");
+      this.db.prepare("UPDATE incidents SET disclosure_cleared_at = ? WHERE id = ?").run(cleared ? iso(this.now()) : null, id);
+      this.event(id, actor, cleared ? "disclosure_cleared" : "disclosure_blocked", { checklist, note: note ?? null });
+      return this.refresh(id);
+    });
+  }
+
+  resolve(id: number, actor: string): IncidentSnapshot {
+    return this.tx(() => {
+      const incident = this.get(id);
+      if (incident.status !== "open") throw new IncidentError(`Incident #${id} is already ${incident.status}.`);
+      const now = this.now();
+      const due = now.plus({ days: this.pack.countdown.post_incident.days });
+      this.db
+        .prepare("UPDATE incidents SET status = 'resolved', resolved_at = ?, final_due_at = ? WHERE id = ?")
+        .run(iso(now), incident.reportable ? iso(due) : null, id);
+      this.event(id, actor, "incident_resolved", { final_due_at: incident.reportable ? iso(due) : null });
+      return this.refresh(id);
+    });
+  }
+
+  close(id: number, actor: string, reason?: string): IncidentSnapshot {
+    return this.tx(() => {
+      const snap = this.snapshot(id);
+      if (snap.incident.status === "closed") throw new IncidentError(`Incident #${id} is already closed.`);
+      if (snap.incident.status !== "resolved") throw new IncidentError(`Resolve incident #${id} first (/incident resolve).`);
+      if (snap.incident.reportable && !snap.finalFiled) {
+        throw new IncidentError("The post-incident report has not been recorded as filed: /incident submitted <channel> [reference] --kind final.");
+      }
+      this.db.prepare("UPDATE incidents SET status = 'closed', closed_at = ? WHERE id = ?").run(iso(this.now()), id);
+      this.event(id, actor, "incident_closed", { reason: reason ?? null });
+      return this.refresh(id);
+    });
+  }
+
+  setChannel(id: number, channelId: string, channelName: string, actor: string): void {
+    this.tx(() => {
+      this.db.prepare("UPDATE incidents SET channel_id = ?, channel_name = ? WHERE id = ?").run(channelId, channelName, id);
+      this.event(id, actor, "channel_linked", { channel_id: channelId, channel: channelName });
+      this.refresh(id);
+    });
+  }
+
+  setCardMessage(id: number, messageId: string): void {
+    // Not an audit event: which chat message shows the card is presentation, not incident state.
+    this.db.prepare("UPDATE incidents SET card_message_id = ? WHERE id = ?").run(messageId, id);
+  }
+
+  /** Queue a message for the incident channel, delivered by the outbox (retried, never lost). */
+  announce(id: number, key: string, message: Message): void {
+    const incident = this.get(id);
+    if (!incident.channelId) return;
+    enqueuePost(this.db, { key, incidentId: id, platform: incident.platform, channelId: incident.channelId, message, now: this.now().toMillis() });
+  }
+
+  /** Record a delivery key once; false when it was already applied (a platform retry). */
+  markProcessed(key: string): boolean {
+    const info = this.db.prepare("INSERT OR IGNORE INTO processed_requests (key, at) VALUES (?, ?)").run(key, this.now().toMillis());
+    return info.changes === 1;
+  }
+}

@@ -1,0 +1,104 @@
+import type { RulePack } from "../rules/pack.js";
+import type { IncidentSnapshot } from "../incidents/model.js";
+import type { Button, Field, Message, Tone } from "../bot/message.js";
+import { levelById } from "../rules/classify.js";
+import { formatBoth, timeLeft } from "./format.js";
+
+export interface PresentOptions {
+  pack: RulePack;
+  displayZone: string;
+  now: number;
+}
+
+export function mention(userId: string | undefined): string {
+  return userId ? `<@${userId}>` : "unassigned";
+}
+
+function levelText(pack: RulePack, snap: IncidentSnapshot): string {
+  const level = levelById(pack, snap.classification.level);
+  const name = `${level.en.toUpperCase()} ${level.zh}`;
+  return snap.incident.classified ? name : `${name} so far (provisional)`;
+}
+
+function factLabel(pack: RulePack, name: string): string {
+  return pack.facts.find((f) => f.name === name)?.en ?? name;
+}
+
+/** One line on where the report stands, for cards and warnings alike. */
+export function reportState(o: PresentOptions, snap: IncidentSnapshot): string {
+  const i = snap.incident;
+  if (i.status === "closed") return "Closed.";
+  if (snap.initialFiled) {
+    const owed = [
+      snap.supplementaryOwed.length ? `supplementary report of items ${snap.supplementaryOwed.map((id) => o.pack.report_items.find((r) => r.id === id)?.number).join(", ")}` : "",
+      snap.updateOwed ? "update report of new developments" : "",
+    ].filter(Boolean);
+    return `Initial report filed.${owed.length ? ` Still owed: ${owed.join("; ")}.` : ""}`;
+  }
+  if (!snap.clock) return "General incident: no report required under the CAC Measures (other laws may still require one).";
+  const left = timeLeft(snap.clock.deadlineAt, o.now);
+  return `${snap.clock.provisional ? "Provisional deadline" : "Report due"} ${formatBoth(snap.clock.deadlineAt, o.pack.authority_zone, o.displayZone)} — ${left}`;
+}
+
+export function missingItemsText(pack: RulePack, snap: IncidentSnapshot): string {
+  if (!snap.missingItems.length) return "all seven items written";
+  return snap.missingItems.map((id) => `${pack.report_items.find((r) => r.id === id)?.number}`).join(", ");
+}
+
+function tone(snap: IncidentSnapshot, now: number): Tone {
+  if (snap.incident.status !== "open") return "success";
+  if (snap.clock && !snap.initialFiled && Date.parse(snap.clock.deadlineAt) < now) return "danger";
+  if (snap.clock && !snap.initialFiled) return "warning";
+  return "info";
+}
+
+/** The pinned status card, edited in place as the incident changes. */
+export function renderCard(o: PresentOptions, snap: IncidentSnapshot): Message {
+  const { pack } = o;
+  const i = snap.incident;
+  const title = `Incident #${i.id}: ${i.title}`;
+  const fields: Field[] = [
+    { label: "Level", value: levelText(pack, snap), short: true },
+    { label: "Status", value: i.status, short: true },
+    { label: "Aware at", value: formatBoth(i.awareAt, pack.authority_zone, o.displayZone), short: true },
+    { label: "Report", value: reportState(o, snap) },
+  ];
+  if (snap.classification.criteria.length) {
+    fields.push({
+      label: "Criteria met",
+      value: snap.classification.criteria.map((c) => `${c.text_en}${c.confirmed ? "" : " (threshold unconfirmed: verify)"}`).join("\n"),
+    });
+  }
+  if (snap.classification.reportable) {
+    fields.push({ label: "Report to", value: snap.classification.recipients.map((r) => `${r.text_en} ${r.text_zh}`).join("; ") });
+  }
+  const unknown = snap.classification.missing;
+  if (unknown.length && i.status === "open") {
+    fields.push({ label: "Unknown facts that could raise the level", value: unknown.slice(0, 6).map((f) => factLabel(pack, f)).join("; ") + (unknown.length > 6 ? ` (+${unknown.length - 6} more)` : "") });
+  }
+  fields.push({ label: "Report items missing", value: missingItemsText(pack, snap), short: true });
+  fields.push({
+    label: "Roles",
+    value: `commander ${mention(snap.roles.commander)} · compliance ${mention(snap.roles.compliance)} · scribe ${mention(snap.roles.scribe)}`,
+  });
+  if (i.finalDueAt && !snap.finalFiled) {
+    fields.push({ label: "Post-incident report due", value: `${formatBoth(i.finalDueAt, pack.authority_zone, o.displayZone)} — ${timeLeft(i.finalDueAt, o.now)}` });
+  }
+  const reminders: string[] = [];
+  if (snap.facts.suspected_crime === true && !i.policeReportedAt) reminders.push("Crime suspected: report to the local police (/incident police).");
+  if (!i.disclosureClearedAt) reminders.push("No public statement before the disclosure gate is cleared (/incident disclose).");
+  if (!i.classified) reminders.push("Enter the classification facts: the clock runs on the strictest deadline until you do.");
+  const value = String(i.id);
+  const buttons: Button[] =
+    i.status === "closed"
+      ? []
+      : [
+          { action: "facts", label: "Enter facts", style: "primary", value },
+          { action: "report_edit", label: "Edit report", value },
+          { action: "report", label: "Draft", value },
+          { action: "submitted", label: "Mark submitted", value },
+          { action: "resolve", label: "Resolve", style: "danger", value },
+        ];
+  const text = [title, ...fields.map((f) => `${f.label}: ${f.value}`), ...reminders].join("\n");
+  return { title, text, fields, body: reminders.join("\n") || undefined, buttons, tone: tone(snap, o.now) };
+}

@@ -1,0 +1,151 @@
+import { DateTime } from "luxon";
+import type { RulePack } from "../rules/pack.js";
+import type { IncidentSnapshot, SubmissionKind } from "../incidents/model.js";
+import { levelById } from "../rules/classify.js";
+import { label, type Templates } from "./templates.js";
+
+export interface DraftItem {
+  number: number;
+  id: string;
+  label_zh: string;
+  label_en: string;
+  value: string | null;
+  missing: boolean;
+  note_zh?: string;
+  note_en?: string;
+}
+
+export interface Draft {
+  kind: SubmissionKind;
+  incident: { id: number; title: string };
+  level: { id: string; zh: string; en: string };
+  reportable: boolean;
+  provisional: boolean;
+  criteria: { id: string; zh: string; en: string; confirmed: boolean }[];
+  aware_at: string;
+  deadline: string | null;
+  deadline_hours: number | null;
+  recipients: { id: string; zh: string; en: string }[];
+  resolved_at: string | null;
+  final_due_at: string | null;
+  items: DraftItem[];
+  missing_items: string[];
+  developments: { at: string; text: string }[];
+  notes: { id: string; zh: string; en: string }[];
+  generated_at: string;
+}
+
+const cst = (pack: RulePack, iso: string | null): string | null =>
+  iso ? DateTime.fromISO(iso, { zone: "utc" }).setZone(pack.authority_zone).toISO({ suppressMilliseconds: true }) : null;
+
+/** Which report is owed next: what `/incident report` and `submitted` default to. */
+export function nextReportKind(snap: IncidentSnapshot): SubmissionKind {
+  if (!snap.initialFiled) return "initial";
+  if (snap.incident.status === "resolved" || snap.incident.status === "closed") return "final";
+  if (snap.updateOwed) return "update";
+  if (snap.supplementaryOwed.length) return "supplementary";
+  return "update";
+}
+
+/**
+ * The ready-to-submit draft: the seven items (or the post-incident items for the final
+ * report) with what is known, every gap marked, in a form both renderers read.
+ */
+export function buildDraft(pack: RulePack, t: Templates, snap: IncidentSnapshot, kind: SubmissionKind, now: DateTime): Draft {
+  const level = levelById(pack, snap.classification.level);
+  const final = kind === "final";
+  const defs = final ? pack.post_incident_items : pack.report_items;
+  const values = final ? snap.postItems : snap.items;
+  const only = kind === "supplementary" ? new Set(snap.supplementaryOwed) : undefined;
+  const items: DraftItem[] = defs
+    .filter((d) => !only || only.has(d.id))
+    .map((d) => {
+      const value = values[d.id]?.trim() || null;
+      const item: DraftItem = { number: d.number, id: d.id, label_zh: d.zh, label_en: d.en, value, missing: value === null };
+      if (d.ransomware_en && snap.facts.ransomware === true) {
+        item.note_en = d.ransomware_en;
+        item.note_zh = d.ransomware_zh;
+      }
+      return item;
+    });
+  const notes: Draft["notes"] = [];
+  const note = (id: string) => notes.push({ id, ...label(t, id) });
+  if (!snap.classification.reportable && snap.incident.classified) note("not_reportable");
+  if (kind === "initial" && items.some((i) => i.missing && i.number > 2)) note("partial_initial");
+  if (snap.facts.ransomware === true) note("ransomware");
+  if (snap.facts.suspected_crime === true && !snap.incident.policeReportedAt) note("police");
+  const recipients = snap.classification.reportable
+    ? snap.classification.recipients.map((r) => ({ id: r.id, zh: r.text_zh, en: r.text_en }))
+    : [];
+  return {
+    kind,
+    incident: { id: snap.incident.id, title: snap.incident.title },
+    level: { id: level.id, zh: level.zh, en: level.en },
+    reportable: snap.classification.reportable,
+    provisional: !snap.incident.classified,
+    criteria: snap.classification.criteria.map((c) => ({ id: c.id, zh: c.text_zh, en: c.text_en, confirmed: c.confirmed })),
+    aware_at: cst(pack, snap.incident.awareAt) as string,
+    deadline: cst(pack, snap.clock?.deadlineAt ?? null),
+    deadline_hours: snap.clock?.hours ?? null,
+    recipients,
+    resolved_at: cst(pack, snap.incident.resolvedAt),
+    final_due_at: cst(pack, snap.incident.finalDueAt),
+    items,
+    missing_items: items.filter((i) => i.missing).map((i) => i.id),
+    developments:
+      kind === "update" ? snap.developments.filter((d) => d.submissionId === null).map((d) => ({ at: cst(pack, d.at) as string, text: d.text })) : [],
+    notes,
+    generated_at: cst(pack, now.toUTC().toISO()) as string,
+  };
+}
+
+export type Lang = "zh" | "en" | "both";
+export type DraftFormat = "md" | "text" | "json";
+
+const when = (iso: string | null) => (iso ? `${DateTime.fromISO(iso, { setZone: true }).toFormat("yyyy-MM-dd HH:mm")} CST` : "—");
+
+function renderOne(d: Draft, t: Templates, lang: "zh" | "en", md: boolean): string {
+  const L = (key: string) => label(t, key)[lang];
+  const h1 = (s: string) => (md ? `# ${s}` : `${s}\n${"=".repeat(Math.min(60, s.length * (lang === "zh" ? 2 : 1)))}`);
+  const h2 = (s: string) => (md ? `## ${s}` : `${s}`);
+  const bullet = (k: string, v: string) => (md ? `- **${k}**: ${v}` : `${k}: ${v}`);
+  const missing = t.missing[lang];
+  const lines: string[] = [h1(t.titles[d.kind][lang]), ""];
+  const level = d.provisional ? `${d.level[lang]} (${L("provisional")})` : d.level[lang];
+  lines.push(bullet(L("incident"), `#${d.incident.id} ${d.incident.title}`));
+  lines.push(bullet(L("level"), level));
+  if (d.criteria.length) {
+    const crit = d.criteria.map((c) => (c.confirmed ? c[lang] : `${c[lang]} (${L("unconfirmed")})`)).join(lang === "zh" ? "；" : "; ");
+    lines.push(bullet(L("criteria"), crit));
+  }
+  lines.push(bullet(L("aware_at"), when(d.aware_at)));
+  if (d.kind !== "final" && d.deadline) lines.push(bullet(L("deadline"), `${when(d.deadline)} (${d.deadline_hours} h)`));
+  if (d.recipients.length) lines.push(bullet(L("recipients"), d.recipients.map((r) => r[lang]).join(lang === "zh" ? "、" : ", ")));
+  if (d.kind === "final") {
+    lines.push(bullet(L("resolved_at"), when(d.resolved_at)));
+    lines.push(bullet(L("final_due"), when(d.final_due_at)));
+  }
+  lines.push("");
+  for (const item of d.items) {
+    lines.push(h2(`${item.number}. ${lang === "zh" ? item.label_zh : item.label_en}`));
+    const note = lang === "zh" ? item.note_zh : item.note_en;
+    if (note) lines.push(md ? `> ${note}` : `(${note})`);
+    lines.push(item.value ?? missing, "");
+  }
+  if (d.developments.length) {
+    lines.push(h2(L("developments")));
+    for (const dev of d.developments) lines.push(`${md ? "- " : "* "}${when(dev.at)} ${dev.text}`);
+    lines.push("");
+  }
+  for (const n of d.notes) lines.push(md ? `> ${n[lang]}` : `NOTE: ${n[lang]}`);
+  if (d.notes.length) lines.push("");
+  lines.push(`${L("generated")}: ${when(d.generated_at)}`);
+  return lines.join("\n");
+}
+
+export function renderDraft(d: Draft, t: Templates, options: { lang: Lang; format: DraftFormat }): string {
+  if (options.format === "json") return JSON.stringify(d, null, 2);
+  const md = options.format === "md";
+  if (options.lang !== "both") return renderOne(d, t, options.lang, md);
+  return [renderOne(d, t, "zh", md), md ? "\n---\n" : `\n${"-".repeat(60)}\n`, renderOne(d, t, "en", md)].join("\n");
+}

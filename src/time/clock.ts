@@ -1,0 +1,28 @@
+import { DateTime } from "luxon";
+
+/** Injected everywhere time matters, so tests and drills run on fake time. */
+export interface Clock {
+  now(): DateTime;
+}
+
+export const systemClock: Clock = { now: () => DateTime.utc() };
+
+/** A clock that moves only when told to (tests, drills). */
+export class FakeClock implements Clock {
+  private current: DateTime;
+  constructor(start: DateTime | string) {
+    const dt = typeof start === "string" ? DateTime.fromISO(start, { setZone: true }) : start;
+    if (!dt.isValid) throw new Error(`invalid clock start: ${String(start)}`);
+    this.current = dt.toUTC();
+  }
+  now(): DateTime {
+    return this.current;
+  }
+  advance(duration: { minutes?: number; hours?: number; days?: number; seconds?: number }): DateTime {
+    this.current = this.current.plus(duration);
+    return this.current;
+  }
+  set(to: DateTime): void {
+    this.current = to.toUTC();
+  }
+}
