@@ -1,0 +1,62 @@
+import type { CommandDef, FormHandler } from "../src/bot/router.js";
+import type { Core } from "../src/bot/core.js";
+import type { Reply } from "../src/bot/adapter.js";
+import { parseFactsText, type FactValue } from "../src/rules/facts.js";
+import { publicReply } from "../src/bot/replies.js";
+import { factsForm, factsFormValues, parseFactsForm, FORM_IDS } from "./forms.js";
+import { incidentOf, levelName, present, snapshotOf } from "./shared.js";
+import { reportState } from "../src/report/card.js";
+import type { Actor } from "../src/bot/adapter.js";
+import type { Incident } from "../src/incidents/model.js";
+
+const USAGE = "/incident facts name=value [name=value …]   (no arguments: open the form)";
+
+/** Apply facts and tell the channel what changed: level, criteria, deadline. */
+export function applyFacts(core: Core, incident: Incident, actor: Actor, update: Record<string, FactValue | null>): Reply {
+  const change = core.service.setFacts(incident.id, update, actor.id);
+  const { before, after, snapshot } = change;
+  if (!change.changed.length) return { ephemeral: true, message: { text: "No fact changed." } };
+  const lines: string[] = [];
+  lines.push(`Facts updated by <@${actor.id}>: ${change.changed.join(", ")}.`);
+  lines.push(
+    before.level === after.level
+      ? `Level: ${levelName(core, after.level)}${snapshot.incident.classified ? "" : " so far (provisional)"}.`
+      : `Level: ${levelName(core, before.level)} → ${levelName(core, after.level)}.`,
+  );
+  for (const c of after.criteria) lines.push(`• ${c.text_en} — ${c.fact} = ${String(c.value)} (threshold ${JSON.stringify(c.threshold)})${c.confirmed ? "" : " — threshold unconfirmed: verify against the official text"}`);
+  lines.push(after.reportable || !snapshot.incident.classified ? reportState(present(core), snapshot) : "General incident: no report required under the CAC Measures; other laws or sector rules may still require one.");
+  if (after.missing.length) {
+    lines.push(`Unknown facts that could raise the level: ${after.missing.join(", ")}`);
+  }
+  if (update.suspected_crime === true && !snapshot.incident.policeReportedAt) lines.push("A crime is suspected: report it to the local police in time (/incident police reported <note>).");
+  return publicReply({ text: lines.join("\n"), title: `Incident #${incident.id} classification`, tone: after.reportable ? "warning" : "info" });
+}
+
+export const facts: CommandDef = {
+  name: "facts",
+  usage: USAGE,
+  summary: "enter classification facts (name=value) or open the facts form",
+  needsIncident: true,
+  mutates: true,
+  run(ctx) {
+    const incident = incidentOf(ctx);
+    if (!ctx.rest.trim()) {
+      const snap = snapshotOf(ctx);
+      return {
+        ephemeral: true,
+        form: { form: factsForm(ctx.core.pack), values: factsFormValues(ctx.core.pack, snap), context: { incidentId: incident.id, channelId: ctx.channelId } },
+      };
+    }
+    return applyFacts(ctx.core, incident, ctx.actor, parseFactsText(ctx.core.pack, ctx.rest));
+  },
+};
+
+export const factsFormHandler: FormHandler = {
+  id: FORM_IDS.facts,
+  command: "facts",
+  submit(ctx, values) {
+    const parsed = parseFactsForm(ctx.core.pack, values);
+    if (!parsed.ok) return parsed;
+    return { ok: true, reply: applyFacts(ctx.core, incidentOf(ctx), ctx.actor, parsed.value) };
+  },
+};

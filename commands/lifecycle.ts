@@ -1,0 +1,113 @@
+import type { CommandDef } from "../src/bot/router.js";
+import { UsageError } from "../src/bot/errors.js";
+import { privateReply, publicReply } from "../src/bot/replies.js";
+import { renderCard } from "../src/report/card.js";
+import { formatBoth } from "../src/report/format.js";
+import { ROLE_NAMES, type RoleName } from "../src/incidents/model.js";
+import { incidentOf, normaliseUser, present, snapshotOf } from "./shared.js";
+
+export const status: CommandDef = {
+  name: "status",
+  usage: "/incident status",
+  summary: "show the status card: level, deadline, time left, what is missing",
+  needsIncident: true,
+  mutates: false,
+  run(ctx) {
+    return { ephemeral: true, message: renderCard(present(ctx.core), snapshotOf(ctx)) };
+  },
+};
+
+export const update: CommandDef = {
+  name: "update",
+  usage: "/incident update <what happened>",
+  summary: "record a significant new development (an update report is then owed)",
+  needsIncident: true,
+  mutates: true,
+  run(ctx) {
+    const text = ctx.rest.trim();
+    if (!text) throw new UsageError("Describe the development.", "/incident update <what happened>");
+    const snap = ctx.core.service.recordDevelopment(incidentOf(ctx).id, text, ctx.actor.id);
+    const hint = snap.initialFiled
+      ? "An update report is owed: report it promptly (/incident report --kind update, then /incident submitted <channel> --kind update)."
+      : "It will be part of the initial report.";
+    return publicReply({ text: `Development recorded by <@${ctx.actor.id}>: ${text}\n${hint}`, tone: "info" });
+  },
+};
+
+const ROLE_USAGE = `/incident role <${ROLE_NAMES.join("|")}> <@user>`;
+
+export const role: CommandDef = {
+  name: "role",
+  usage: ROLE_USAGE,
+  summary: "assign the commander, compliance lead or scribe",
+  needsIncident: true,
+  mutates: true,
+  run(ctx) {
+    const [roleWord, userWord, ...extra] = ctx.args.positional;
+    if (!roleWord || !userWord || extra.length) throw new UsageError("Name a role and a user.", ROLE_USAGE);
+    const roleName = roleWord.toLowerCase();
+    if (!(ROLE_NAMES as readonly string[]).includes(roleName)) throw new UsageError(`"${roleWord}" is not a role.`, ROLE_USAGE);
+    const user = normaliseUser(userWord);
+    if (!user) throw new UsageError("Name the user, e.g. @alice.", ROLE_USAGE);
+    ctx.core.service.setRole(incidentOf(ctx).id, roleName as RoleName, user, ctx.actor.id);
+    return publicReply({ text: `<@${user}> is now the ${roleName} of incident #${incidentOf(ctx).id}.`, mentions: [user] });
+  },
+};
+
+export const resolve: CommandDef = {
+  name: "resolve",
+  usage: "/incident resolve",
+  summary: "mark the incident handled; starts the 30-day post-incident clock",
+  needsIncident: true,
+  mutates: true,
+  run(ctx) {
+    const snap = ctx.core.service.resolve(incidentOf(ctx).id, ctx.actor.id);
+    const lines = [`Incident #${snap.incident.id} resolved by <@${ctx.actor.id}>.`];
+    if (snap.incident.finalDueAt) {
+      lines.push(
+        `Post-incident summary report due ${formatBoth(snap.incident.finalDueAt, ctx.core.pack.authority_zone, ctx.core.displayZone)} (30 days): causes, response measures, harm, accountability, corrective actions, lessons learned. /incident final drafts it.`,
+      );
+    } else {
+      lines.push("Not reportable under the CAC Measures: no post-incident report is owed. /incident close ends it.");
+    }
+    if (!snap.initialFiled && snap.clock) lines.push("⚠️ The initial report is still not recorded as filed.");
+    return publicReply({ text: lines.join("\n"), tone: "success" });
+  },
+};
+
+export const close: CommandDef = {
+  name: "close",
+  usage: "/incident close [reason]",
+  summary: "end the incident once its reports are filed",
+  needsIncident: true,
+  mutates: true,
+  run(ctx) {
+    const snap = ctx.core.service.close(incidentOf(ctx).id, ctx.actor.id, ctx.rest.trim() || undefined);
+    return publicReply({ text: `Incident #${snap.incident.id} closed by <@${ctx.actor.id}>. The timeline stays as the audit trail (/incident timeline).`, tone: "success" });
+  },
+};
+
+export const police: CommandDef = {
+  name: "police",
+  usage: "/incident police [reported <note, e.g. station and case number>]",
+  summary: "police-report reminder; `police reported` records that it was made",
+  needsIncident: true,
+  mutates: true,
+  run(ctx) {
+    const [verb] = ctx.args.positional;
+    const incident = incidentOf(ctx);
+    if (!verb) {
+      const snap = snapshotOf(ctx);
+      const state = snap.incident.policeReportedAt
+        ? `Police report recorded at ${formatBoth(snap.incident.policeReportedAt, ctx.core.pack.authority_zone, ctx.core.displayZone)}.`
+        : snap.facts.suspected_crime === true
+          ? "A crime is suspected and no police report is recorded: report to the local police in time, then /incident police reported <note>."
+          : "No crime is recorded as suspected (fact suspected_crime). If one is, report it to the local police in time.";
+      return privateReply(state);
+    }
+    if (verb !== "reported") throw new UsageError(`Unknown police action "${verb}".`, police.usage);
+    const note = ctx.rest.replace(/^\s*reported\s*/, "").trim() || undefined;
+    ctx.core.service.recordPoliceReport(incident.id, note, ctx.actor.id);
+    return publicReply({ text: `Police report recorded by <@${ctx.actor.id}>${note ? `: ${note}` : "."}` });
+  },
+};

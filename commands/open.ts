@@ -1,0 +1,126 @@
+import { DateTime } from "luxon";
+import type { CommandDef, FormHandler, FormContext } from "../src/bot/router.js";
+import type { Core } from "../src/bot/core.js";
+import type { Actor, ChatPort, Reply } from "../src/bot/adapter.js";
+import { UsageError } from "../src/bot/errors.js";
+import { publicReply } from "../src/bot/replies.js";
+import { parseInstant, parseFactsText, type FactValue } from "../src/rules/facts.js";
+import { IncidentError } from "../src/incidents/service.js";
+import { FORM_IDS, openForm } from "./forms.js";
+import { levelName, slugify } from "./shared.js";
+import { reportState } from "../src/report/card.js";
+import { present } from "./shared.js";
+
+const USAGE = "/incident open <title> [--aware <ISO time>] [--private] [--description <text>] [name=value facts…]";
+
+export interface OpenArgs {
+  title: string;
+  description?: string;
+  awareAt?: DateTime;
+  private: boolean;
+  facts: Record<string, FactValue | null>;
+}
+
+/** Create the war-room channel, then the incident: the channel name carries the awareness date in CST. */
+export async function openIncident(core: Core, port: ChatPort, actor: Actor, channelId: string, a: OpenArgs): Promise<Reply> {
+  const aware = a.awareAt ?? core.clock.now();
+  if (aware.toMillis() > core.clock.now().toMillis() + 60_000) throw new IncidentError("The time of awareness cannot be in the future.");
+  const date = aware.setZone(core.pack.authority_zone).toFormat("yyyyLLdd");
+  const channel = await port.createChannel({
+    name: `inc-${date}-${slugify(a.title)}`,
+    topic: `Incident: ${a.title}`,
+    private: a.private,
+    members: [actor.id],
+  });
+  const snap = core.service.open({
+    title: a.title,
+    description: a.description,
+    actor: actor.id,
+    platform: actor.platform,
+    channelId: channel.id,
+    channelName: channel.name,
+    private: a.private,
+    awareAt: aware,
+    facts: a.facts,
+  });
+  await port.setTopic(channel.id, `${levelName(core, snap.classification.level)} · ${reportState(present(core), snap)}`).catch((err: Error) => {
+    core.log.error(`could not set the topic of ${channel.name}: ${err.message}`);
+  });
+  const text = [
+    `Opened incident #${snap.incident.id} "${snap.incident.title}" in #${channel.name}.`,
+    reportState(present(core), snap),
+    snap.incident.classified ? "" : "Next: enter the classification facts with /incident facts.",
+  ]
+    .filter(Boolean)
+    .join("\n");
+  void channelId;
+  return publicReply({ text, title: `Incident #${snap.incident.id} opened`, tone: "warning" });
+}
+
+export const open: CommandDef = {
+  name: "open",
+  usage: USAGE,
+  summary: "open a war-room channel and start the clock",
+  valueFlags: ["aware", "description"],
+  needsIncident: false,
+  mutates: false,
+  async run(ctx) {
+    const { core, args } = ctx;
+    const factWords = args.positional.filter((w) => /^[a-z_]+=/.test(w));
+    const title = args.positional.filter((w) => !/^[a-z_]+=/.test(w)).join(" ").trim();
+    if (!title) {
+      return { ephemeral: true, form: { form: openForm(core.pack), values: {}, context: { channelId: ctx.channelId } } };
+    }
+    let awareAt: DateTime | undefined;
+    if (args.flags.aware !== undefined) {
+      if (args.flags.aware === true) throw new UsageError("--aware needs a time, e.g. --aware 2026-03-02T09:00+08:00", USAGE);
+      awareAt = parseInstant(args.flags.aware, core.pack.authority_zone);
+      if (!awareAt) throw new UsageError(`--aware ${args.flags.aware}: not an ISO-8601 time (e.g. 2026-03-02T09:00+08:00)`, USAGE);
+    }
+    const facts = factWords.length ? parseFactsText(core.pack, factWords.map((w) => w.replace(/=(.*\s.*)$/, '="$1"')).join(" ")) : {};
+    if (typeof facts.aware_at === "string") awareAt ??= DateTime.fromISO(facts.aware_at, { zone: "utc" });
+    return openIncident(core, ctx.port, ctx.actor, ctx.channelId, {
+      title,
+      awareAt,
+      private: args.flags.private === true,
+      description: typeof args.flags.description === "string" ? args.flags.description : undefined,
+      facts,
+    });
+  },
+};
+
+export const openFormHandler: FormHandler = {
+  id: FORM_IDS.open,
+  command: "open",
+  async submit(ctx: FormContext, values) {
+    const title = (values.title ?? "").trim();
+    const errors: Record<string, string> = {};
+    if (!title) errors.title = "A title is required.";
+    let awareAt: DateTime | undefined;
+    if (values.aware_at?.trim()) {
+      awareAt = parseInstant(values.aware_at, ctx.core.pack.authority_zone);
+      if (!awareAt) errors.aware_at = "Not an ISO-8601 time (e.g. 2026-03-02T09:00+08:00).";
+      else if (awareAt.toMillis() > ctx.core.clock.now().toMillis() + 60_000) errors.aware_at = "Cannot be in the future.";
+    }
+    const pairs = [
+      values.operator_type?.trim() ? `operator_type=${values.operator_type.trim()}` : "",
+      values.cii_affected?.trim() ? `cii_affected=${values.cii_affected.trim()}` : "",
+    ].filter(Boolean);
+    let facts: Record<string, FactValue | null> = {};
+    try {
+      facts = parseFactsText(ctx.core.pack, pairs.join(" "));
+    } catch (err) {
+      const name = pairs.find((p) => (err as Error).message.startsWith(p.split("=")[0] as string))?.split("=")[0] ?? "operator_type";
+      errors[name] = (err as Error).message;
+    }
+    if (Object.keys(errors).length) return { ok: false, errors };
+    const reply = await openIncident(ctx.core, ctx.port, ctx.actor, ctx.channelId, {
+      title,
+      awareAt,
+      private: false,
+      description: values.description?.trim() || undefined,
+      facts,
+    });
+    return { ok: true, reply };
+  },
+};

@@ -1,0 +1,58 @@
+import type { CommandContext } from "../src/bot/router.js";
+import type { Core } from "../src/bot/core.js";
+import type { Incident, IncidentSnapshot } from "../src/incidents/model.js";
+import type { PresentOptions } from "../src/report/card.js";
+import { UsageError } from "../src/bot/errors.js";
+import { loadTemplates } from "../src/report/templates.js";
+import { buildDraft, nextReportKind, type Draft } from "../src/report/draft.js";
+import type { SubmissionKind } from "../src/incidents/model.js";
+import { SUBMISSION_KINDS } from "../src/incidents/model.js";
+
+export function present(core: Core): PresentOptions {
+  return { pack: core.pack, displayZone: core.displayZone, now: core.clock.now().toMillis() };
+}
+
+/** The router guarantees the incident for commands that declare needsIncident. */
+export function incidentOf(ctx: { incident?: Incident }): Incident {
+  if (!ctx.incident) throw new UsageError("No incident here.");
+  return ctx.incident;
+}
+
+export function snapshotOf(ctx: { core: Core; incident?: Incident }): IncidentSnapshot {
+  return ctx.core.service.snapshot(incidentOf(ctx).id);
+}
+
+/** `<@U123>`, `<@U123|name>`, `<@!123>`, `@alice` and `alice` all name user `U123`/`alice`. */
+export function normaliseUser(word: string): string {
+  const m = /^<@!?([^>|]+)(\|[^>]*)?>$/.exec(word.trim());
+  if (m) return m[1] as string;
+  return word.trim().replace(/^@/, "");
+}
+
+export function parseKind(value: string | true | undefined, fallback: SubmissionKind): SubmissionKind {
+  if (value === undefined) return fallback;
+  if (typeof value === "string" && (SUBMISSION_KINDS as readonly string[]).includes(value)) return value as SubmissionKind;
+  throw new UsageError(`--kind takes one of ${SUBMISSION_KINDS.join(", ")}`);
+}
+
+export function draftFor(ctx: CommandContext | { core: Core; incident?: Incident }, kind?: SubmissionKind): Draft {
+  const snap = snapshotOf(ctx);
+  return buildDraft(ctx.core.pack, loadTemplates(), snap, kind ?? nextReportKind(snap), ctx.core.clock.now());
+}
+
+/** Channel names: lower case ASCII, digits and dashes; a title in Chinese falls back to "incident". */
+export function slugify(title: string, max = 40): string {
+  const slug = title
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, max)
+    .replace(/-+$/, "");
+  return slug || "incident";
+}
+
+export function levelName(core: Core, id: string): string {
+  const l = core.pack.levels.find((x) => x.id === id);
+  return l ? `${l.en} (${l.zh})` : id;
+}

@@ -1,0 +1,102 @@
+import { DateTime } from "luxon";
+import type { CommandDef, FormHandler, FormContext, CommandContext } from "../src/bot/router.js";
+import type { Reply } from "../src/bot/adapter.js";
+import { UsageError } from "../src/bot/errors.js";
+import { publicReply } from "../src/bot/replies.js";
+import { parseInstant } from "../src/rules/facts.js";
+import type { SubmissionKind } from "../src/incidents/model.js";
+import { nextReportKind } from "../src/report/draft.js";
+import { formatBoth } from "../src/report/format.js";
+import { FORM_IDS, submissionForm } from "./forms.js";
+import { draftFor, incidentOf, parseKind, snapshotOf } from "./shared.js";
+
+const USAGE = "/incident submitted <hotline|website|wechat_mini_program|wechat_public_account|email|fax> [reference] [--kind initial|supplementary|update|final] [--at <ISO time>]";
+
+interface SubmissionArgs {
+  channel: string;
+  reference?: string;
+  kind?: SubmissionKind;
+  at?: DateTime;
+}
+
+function record(ctx: CommandContext | FormContext, a: SubmissionArgs): Reply {
+  const { core } = ctx;
+  const incident = incidentOf(ctx);
+  const snap = snapshotOf(ctx);
+  const kind = a.kind ?? nextReportKind(snap);
+  const draft = draftFor(ctx, kind);
+  const filed = draft.items.filter((i) => !i.missing).map((i) => i.id);
+  const { submission, snapshot } = core.service.recordSubmission(
+    incident.id,
+    { kind, channel: a.channel, reference: a.reference, submittedAt: a.at, items: filed, draft },
+    ctx.actor.id,
+  );
+  const channel = core.pack.channels.find((c) => c.id === a.channel);
+  const lines = [
+    `${kind[0]?.toUpperCase()}${kind.slice(1)} report recorded as filed via ${channel?.en ?? a.channel}${a.reference ? ` (ref ${a.reference})` : ""} at ${formatBoth(submission.submittedAt, core.pack.authority_zone, core.displayZone)} by <@${ctx.actor.id}>.`,
+    "The draft as filed is frozen in the timeline.",
+  ];
+  if (kind === "initial") {
+    lines.push("The report countdown has stopped.");
+    if (snap.clock && Date.parse(snap.clock.deadlineAt) < Date.parse(submission.submittedAt)) lines.push("⚠️ Filed after the deadline: the timeline records it as late.");
+    const firstTwo = core.pack.report_items.filter((i) => i.initial).map((i) => i.id);
+    const gapsInFirst = firstTwo.filter((id) => !filed.includes(id));
+    if (gapsInFirst.length) lines.push(`⚠️ Item(s) ${gapsInFirst.map((id) => core.pack.report_items.find((r) => r.id === id)?.number).join(", ")} were empty in the draft: the initial report must carry items 1 and 2.`);
+  }
+  if (snapshot.supplementaryOwed.length) {
+    lines.push(`Supplementary report owed for items ${snapshot.supplementaryOwed.map((id) => core.pack.report_items.find((r) => r.id === id)?.number).join(", ")}: report them promptly (/incident report --kind supplementary).`);
+  }
+  if (kind === "final") lines.push("The 30-day clock has stopped. /incident close ends the incident.");
+  return publicReply({ text: lines.join("\n"), title: `Incident #${incident.id}: ${kind} report filed`, tone: "success" });
+}
+
+export const submitted: CommandDef = {
+  name: "submitted",
+  usage: USAGE,
+  summary: "record that a report was filed (stops the countdown; freezes the draft)",
+  valueFlags: ["kind", "at"],
+  needsIncident: true,
+  mutates: true,
+  run(ctx) {
+    const [channel, ...refWords] = ctx.args.positional;
+    if (!channel) {
+      return { ephemeral: true, form: { form: submissionForm(ctx.core.pack), values: { kind: nextReportKind(snapshotOf(ctx)) }, context: { incidentId: incidentOf(ctx).id, channelId: ctx.channelId } } };
+    }
+    let at: DateTime | undefined;
+    if (ctx.args.flags.at !== undefined) {
+      at = typeof ctx.args.flags.at === "string" ? parseInstant(ctx.args.flags.at, ctx.core.pack.authority_zone) : undefined;
+      if (!at) throw new UsageError("--at takes an ISO-8601 time, e.g. --at 2026-03-02T12:40+08:00", USAGE);
+    }
+    if (!ctx.core.pack.channels.some((c) => c.id === channel)) {
+      throw new UsageError(`"${channel}" is not a reporting channel.`, USAGE);
+    }
+    const kind = ctx.args.flags.kind === undefined ? undefined : parseKind(ctx.args.flags.kind, "initial");
+    return record(ctx, { channel, reference: refWords.join(" ") || undefined, kind, at });
+  },
+};
+
+export const submissionFormHandler: FormHandler = {
+  id: FORM_IDS.submission,
+  command: "submitted",
+  submit(ctx, values) {
+    const errors: Record<string, string> = {};
+    const channel = values.channel?.trim() ?? "";
+    if (!ctx.core.pack.channels.some((c) => c.id === channel)) errors.channel = "Choose the channel the report went through.";
+    let at: DateTime | undefined;
+    if (values.submitted_at?.trim()) {
+      at = parseInstant(values.submitted_at, ctx.core.pack.authority_zone);
+      if (!at) errors.submitted_at = "Not an ISO-8601 time (e.g. 2026-03-02T12:40+08:00).";
+      else if (at.toMillis() > ctx.core.clock.now().toMillis() + 60_000) errors.submitted_at = "Cannot be in the future.";
+    }
+    let kind: SubmissionKind | undefined;
+    if (values.kind?.trim()) {
+      try {
+        kind = parseKind(values.kind.trim(), "initial");
+      } catch (err) {
+        errors.kind = (err as Error).message;
+      }
+    }
+    if (Object.keys(errors).length) return { ok: false, errors };
+    return { ok: true, reply: record(ctx, { channel, reference: values.reference?.trim() || undefined, kind, at }) };
+  },
+};

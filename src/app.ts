@@ -1,0 +1,99 @@
+import { randomUUID } from "node:crypto";
+import type { Config } from "./config.js";
+import { openDatabase, type Db } from "./store/db.js";
+import { loadRulePack, type RulePack } from "./rules/pack.js";
+import { loadTemplates } from "./report/templates.js";
+import { IncidentService } from "./incidents/service.js";
+import { systemClock, type Clock } from "./time/clock.js";
+import type { ChatPort } from "./bot/adapter.js";
+import type { Core, Logger } from "./bot/core.js";
+import { Router } from "./bot/router.js";
+import { Outbox } from "./countdown/outbox.js";
+import { CountdownEngine } from "./countdown/engine.js";
+import { renderCard } from "./report/card.js";
+import { warningRenderer } from "./report/warnings.js";
+import { COMMANDS, FORM_HANDLERS } from "../commands/index.js";
+
+export interface AppOptions {
+  config: Pick<Config, "dbPath" | "displayZone" | "rulesOverride" | "sweepCron">;
+  clock?: Clock;
+  /** An already open database (tests); otherwise config.dbPath is opened. */
+  db?: Db;
+  log?: Logger;
+}
+
+export interface App {
+  core: Core;
+  router: Router;
+  engine: CountdownEngine;
+  outbox: Outbox;
+  pack: RulePack;
+  db: Db;
+  /** Register a platform's port so commands and the outbox can reach it. */
+  attach(port: ChatPort): void;
+  close(): Promise<void>;
+}
+
+export const consoleLogger: Logger = {
+  info: (m) => console.error(`[warroom] ${m}`),
+  error: (m) => console.error(`[warroom] ERROR ${m}`),
+};
+
+/** Wire the core: store, rules, service, router, countdown. Adapters attach afterwards. */
+export function createApp(options: AppOptions): App {
+  const pack = loadRulePack(options.config.rulesOverride);
+  loadTemplates();
+  const db = options.db ?? openDatabase(options.config.dbPath);
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? consoleLogger;
+  const ports = new Map<string, ChatPort>();
+  const service = new IncidentService(db, pack, clock);
+  const presentOptions = () => ({ pack, displayZone: options.config.displayZone, now: clock.now().toMillis() });
+  const outbox = new Outbox({
+    db,
+    ports,
+    now: () => clock.now().toMillis(),
+    bootId: randomUUID(),
+    log,
+    cards: {
+      card: (id) => ({ message: renderCard(presentOptions(), service.snapshot(id)), messageId: service.get(id).cardMessageId }),
+      cardPosted: (id, messageId) => service.setCardMessage(id, messageId),
+    },
+  });
+  const core: Core = {
+    service,
+    pack,
+    clock,
+    displayZone: options.config.displayZone,
+    ports,
+    log,
+    flush: async () => {
+      try {
+        await outbox.deliver();
+      } catch (err) {
+        log.error(`outbox delivery failed (retried on the next sweep): ${(err as Error).message}`);
+      }
+    },
+  };
+  const router = new Router(core).register(...COMMANDS).registerForm(...FORM_HANDLERS);
+  const engine = new CountdownEngine({
+    sweep: { db, policy: pack.countdown, snapshot: (id) => service.snapshot(id), render: warningRenderer(presentOptions) },
+    outbox,
+    clock,
+    cronExpression: options.config.sweepCron,
+    log,
+  });
+  return {
+    core,
+    router,
+    engine,
+    outbox,
+    pack,
+    db,
+    attach: (port) => ports.set(port.platform, port),
+    close: async () => {
+      await engine.stop();
+      if (!options.db) db.close();
+    },
+  };
+}
