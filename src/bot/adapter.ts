@@ -51,6 +51,22 @@ export interface ChannelRequest {
   members: string[];
 }
 
+export interface PostOptions {
+  /** Same key, same message: a repeat returns the first message's id instead of posting again. */
+  idempotencyKey?: string;
+  /**
+   * An earlier attempt with this key may have reached the platform (it failed or the process
+   * died mid-way): the adapter must look before it posts. False for a first attempt.
+   */
+  mayExist?: boolean;
+}
+
+/** A started adapter, as the launcher holds it. */
+export interface RunningAdapter {
+  port: ChatPort;
+  stop(): Promise<void>;
+}
+
 /**
  * What the core needs from a chat platform. Adapters implement it; nothing in src/
  * knows which platform is behind it.
@@ -64,7 +80,7 @@ export interface ChatPort {
    * message once (Discord: enforce_nonce; Slack: message metadata look-up; shell: key log),
    * so that the outbox can retry after a crash without doubling.
    */
-  post(channelId: string, message: Message, options?: { idempotencyKey?: string }): Promise<PostedMessage>;
+  post(channelId: string, message: Message, options?: PostOptions): Promise<PostedMessage>;
   edit(channelId: string, messageId: string, message: Message): Promise<void>;
   pin(channelId: string, messageId: string): Promise<void>;
   /** Whether the user may act in this incident channel (a member of it). */

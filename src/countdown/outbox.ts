@@ -52,10 +52,15 @@ export class Outbox {
 
   constructor(private readonly o: OutboxOptions) {}
 
-  /** Return rows a previous process claimed but never finished. */
+  /**
+   * Return rows a previous process claimed but never finished. They count as an attempt:
+   * the message may have reached the platform before the process died.
+   */
   recover(): number {
     return this.o.db
-      .prepare("UPDATE outbox SET status = 'pending', claimed_by = NULL WHERE status = 'sending' AND (claimed_by IS NULL OR claimed_by != ?)")
+      .prepare(
+        "UPDATE outbox SET status = 'pending', claimed_by = NULL, attempts = attempts + 1 WHERE status = 'sending' AND (claimed_by IS NULL OR claimed_by != ?)",
+      )
       .run(this.o.bootId).changes;
   }
 
@@ -119,7 +124,7 @@ export class Outbox {
     const port = this.o.ports.get(row.platform);
     if (!port) throw new Error(`no adapter for platform "${row.platform}" is running`);
     if (row.kind === "post") {
-      await port.post(row.channel_id, JSON.parse(row.message as string) as Message, { idempotencyKey: row.key });
+      await port.post(row.channel_id, JSON.parse(row.message as string) as Message, { idempotencyKey: row.key, mayExist: row.attempts > 0 });
       return;
     }
     const id = row.incident_id as number;
@@ -128,9 +133,14 @@ export class Outbox {
       await port.edit(row.channel_id, messageId, message);
       return;
     }
-    const posted = await port.post(row.channel_id, message, { idempotencyKey: row.key });
+    const posted = await port.post(row.channel_id, message, { idempotencyKey: row.key, mayExist: row.attempts > 0 });
     this.o.cards.cardPosted(id, posted.id);
-    await port.pin(row.channel_id, posted.id);
+    try {
+      await port.pin(row.channel_id, posted.id);
+    } catch (err) {
+      // The card is posted and will be edited in place; a missing pin is not worth a repost.
+      this.o.log?.error(`could not pin the card of incident ${id}: ${(err as Error).message}`);
+    }
   }
 
   private markSent(row: OutboxRow): void {
