@@ -1,0 +1,23 @@
+import type { Message } from "../../src/bot/message.js";
+import type { FormDef } from "../../src/bot/forms.js";
+
+const TONE_MARK: Record<string, string> = { danger: "!!", warning: "! ", success: "ok", info: "  " };
+
+/** A message as terminal text: the complete plain text, with attachments listed. */
+export function renderText(message: Message, options: { channel?: string; ephemeral?: boolean } = {}): string {
+  const where = options.channel ? `[#${options.channel}] ` : "";
+  const who = options.ephemeral ? "(only you) " : "";
+  const mark = message.tone ? `${TONE_MARK[message.tone] ?? "  "} ` : "";
+  const lines = [`${mark}${where}${who}${message.text}`];
+  if (message.buttons?.length) lines.push(`   buttons: ${message.buttons.map((b) => `[${b.label}] (/incident ${b.action.replace(/_/g, " ")})`).join(" ")}`);
+  for (const a of message.attachments ?? []) lines.push(`   attachment: ${a.filename} (${a.content.length} characters)`);
+  return lines.join("\n");
+}
+
+/** How to fill a form when prompts are not possible (piped input). */
+export function formHint(form: FormDef): string {
+  return [
+    `This opens the form "${form.title.en}" in chat. In a script, give the values inline instead, e.g.:`,
+    `  fields: ${form.fields.map((f) => f.name).join(", ")}`,
+  ].join("\n");
+}
