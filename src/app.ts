@@ -10,7 +10,7 @@ import type { Core, Logger } from "./bot/core.js";
 import { Router } from "./bot/router.js";
 import { Outbox } from "./countdown/outbox.js";
 import { CountdownEngine } from "./countdown/engine.js";
-import { renderCard } from "./report/card.js";
+import { renderCard, topicLine } from "./report/card.js";
 import { warningRenderer } from "./report/warnings.js";
 import { COMMANDS, FORM_HANDLERS } from "../commands/index.js";
 
@@ -56,7 +56,10 @@ export function createApp(options: AppOptions): App {
     bootId: randomUUID(),
     log,
     cards: {
-      card: (id) => ({ message: renderCard(presentOptions(), service.snapshot(id)), messageId: service.get(id).cardMessageId }),
+      card: (id) => {
+        const snap = service.snapshot(id);
+        return { message: renderCard(presentOptions(), snap), messageId: snap.incident.cardMessageId, topic: topicLine(presentOptions(), snap) };
+      },
       cardPosted: (id, messageId) => service.setCardMessage(id, messageId),
     },
   });

@@ -15,7 +15,7 @@ interface OutboxRow {
 
 export interface CardSource {
   /** The card as the incident stands now, and where it was last posted. */
-  card(incidentId: number): { message: Message; messageId: string | null };
+  card(incidentId: number): { message: Message; messageId: string | null; topic: string };
   cardPosted(incidentId: number, messageId: string): void;
 }
 
@@ -48,6 +48,8 @@ export function backoff(attempts: number): number {
  */
 export class Outbox {
   private running: Promise<number> | null = null;
+  /** Topics last set, so a card refresh re-sets the topic only when it changed. */
+  private readonly topics = new Map<number, string>();
   private again = false;
 
   constructor(private readonly o: OutboxOptions) {}
@@ -128,7 +130,11 @@ export class Outbox {
       return;
     }
     const id = row.incident_id as number;
-    const { message, messageId } = this.o.cards.card(id);
+    const { message, messageId, topic } = this.o.cards.card(id);
+    if (this.topics.get(id) !== topic) {
+      await port.setTopic(row.channel_id, topic);
+      this.topics.set(id, topic);
+    }
     if (messageId) {
       await port.edit(row.channel_id, messageId, message);
       return;

@@ -64,12 +64,14 @@ export function planWarnings(policy: CountdownPolicy, inputs: ClockInputs): Plan
     const { awareAt, deadlineAt } = inputs.report;
     const p = prefix("report", deadlineAt);
     const r = policy.report;
-    if (r.half_time) push({ clock: "report", kind: "half", key: `${p}:half`, dueAt: awareAt + Math.round((deadlineAt - awareAt) / 2) });
-    for (const m of r.minutes_before) {
-      const dueAt = deadlineAt - m * MINUTE;
+    const befores = r.minutes_before
+      .map((m) => ({ m, dueAt: deadlineAt - m * MINUTE }))
       // A warning before awareness means nothing (60 min before a 1 h deadline is the awareness itself).
-      if (dueAt > awareAt) push({ clock: "report", kind: "before", key: `${p}:before${m}`, dueAt, before: m });
-    }
+      .filter((b) => b.dueAt > awareAt);
+    const half = awareAt + Math.round((deadlineAt - awareAt) / 2);
+    // On a 1 h clock half-time is "30 min before": one message, not two at once.
+    if (r.half_time && !befores.some((b) => b.dueAt === half)) push({ clock: "report", kind: "half", key: `${p}:half`, dueAt: half });
+    for (const b of befores) push({ clock: "report", kind: "before", key: `${p}:before${b.m}`, dueAt: b.dueAt, before: b.m });
     if (r.at_deadline) push({ clock: "report", kind: "deadline", key: `${p}:deadline`, dueAt: deadlineAt });
     push(nextOverdue("report", deadlineAt, overdueInterval(policy, "report"), Math.max(now, deadlineAt)));
   }

@@ -5,6 +5,7 @@ import type { CountdownPolicy } from "./planner.js";
 import { nextOverdue, overdueInterval } from "./planner.js";
 import { enqueuePost } from "./outbox-store.js";
 import type { WarningRow } from "./schedule.js";
+import { appendEvent } from "../incidents/timeline.js";
 
 export interface WarningRenderer {
   /** One warning as it falls due. */
@@ -64,6 +65,13 @@ export function sweep(deps: SweepDeps, now: number, options: { catchUp?: boolean
             messages++;
           }
           for (const w of group) markQueued.run(now, channelId ? key : null, w.id);
+          appendEvent(db, {
+            incidentId,
+            at: new Date(now).toISOString(),
+            actor: "warroom",
+            type: group.length > 1 || options.catchUp ? "countdown_catch_up" : "countdown_warning",
+            payload: { clock: last.clock, warnings: group.map((w) => ({ kind: w.kind, due_at: new Date(w.due_at).toISOString() })), message_key: key, posted: Boolean(channelId) },
+          });
         }
         // An overdue clock keeps ticking: plan its next tick after now.
         for (const clock of new Set(warnings.filter((w) => w.kind === "overdue" || w.kind === "deadline").map((w) => w.clock))) {

@@ -45,6 +45,17 @@ export function missingItemsText(pack: RulePack, snap: IncidentSnapshot): string
   return snap.missingItems.map((id) => `${pack.report_items.find((r) => r.id === id)?.number}`).join(", ");
 }
 
+/** The channel topic: level and deadline only, so it changes when they do, not every minute. */
+export function topicLine(o: PresentOptions, snap: IncidentSnapshot): string {
+  const level = levelText(o.pack, snap);
+  const i = snap.incident;
+  if (i.status === "closed") return `${level} · closed`;
+  if (i.status === "resolved") return i.finalDueAt && !snap.finalFiled ? `${level} · resolved · summary report due ${formatBoth(i.finalDueAt, o.pack.authority_zone, o.displayZone)}` : `${level} · resolved`;
+  if (snap.initialFiled) return `${level} · initial report filed`;
+  if (!snap.clock) return `${level} · no CAC report required`;
+  return `${level} · ${snap.clock.provisional ? "provisional deadline" : "report due"} ${formatBoth(snap.clock.deadlineAt, o.pack.authority_zone, o.displayZone)}`;
+}
+
 function tone(snap: IncidentSnapshot, now: number): Tone {
   if (snap.incident.status !== "open") return "success";
   if (snap.clock && !snap.initialFiled && Date.parse(snap.clock.deadlineAt) < now) return "danger";

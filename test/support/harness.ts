@@ -1,0 +1,61 @@
+import { createApp, type App } from "../../src/app.js";
+import { openDatabase } from "../../src/store/db.js";
+import { FakeClock } from "../../src/time/clock.js";
+import type { Reply } from "../../src/bot/adapter.js";
+import { RecordingPort } from "./recording-port.js";
+
+export interface Harness {
+  app: App;
+  port: RecordingPort;
+  clock: FakeClock;
+  errors: string[];
+  /** Run `/incident <text>` as a user in a channel and deliver what it queued. */
+  say(text: string, options?: { user?: string; channel?: string }): Promise<Reply>;
+  /** The incident channel opened last. */
+  room(): string;
+  /** Move the clock, sweeping at every step as the cron would. */
+  advance(minutes: number, stepMinutes?: number): Promise<void>;
+}
+
+export function harness(start = "2026-03-02T09:00:00+08:00", displayZone = "Europe/Berlin"): Harness {
+  const clock = new FakeClock(start);
+  const errors: string[] = [];
+  const app = createApp({
+    config: { dbPath: ":memory:", displayZone, sweepCron: "*/15 * * * * *" },
+    db: openDatabase(":memory:"),
+    clock,
+    log: { info: () => undefined, error: (m) => errors.push(m) },
+  });
+  const port = new RecordingPort();
+  app.attach(port);
+  const h: Harness = {
+    app,
+    port,
+    clock,
+    errors,
+    async say(text, options = {}) {
+      const channelId = options.channel ?? (port.channels.size ? h.room() : "general");
+      const reply = await app.router.command({ actor: { platform: "test", id: options.user ?? "alice" }, channelId, text });
+      await app.outbox.deliver();
+      return reply;
+    },
+    room() {
+      const ids = [...port.channels.keys()];
+      const last = ids[ids.length - 1];
+      if (!last) throw new Error("no incident channel yet");
+      return last;
+    },
+    async advance(minutes, stepMinutes = 0.25) {
+      const steps = Math.round(minutes / stepMinutes);
+      for (let i = 0; i < steps; i++) {
+        clock.advance({ seconds: stepMinutes * 60 });
+        await app.engine.tick();
+      }
+    },
+  };
+  return h;
+}
+
+export function textOf(reply: Reply): string {
+  return reply.message?.text ?? "";
+}
