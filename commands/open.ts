@@ -7,9 +7,8 @@ import { publicReply } from "../src/bot/replies.js";
 import { parseInstant, parseFactsText, type FactValue } from "../src/rules/facts.js";
 import { IncidentError } from "../src/incidents/service.js";
 import { FORM_IDS, openForm } from "./forms.js";
-import { levelName, slugify } from "./shared.js";
+import { present, slugify } from "./shared.js";
 import { reportState } from "../src/report/card.js";
-import { present } from "./shared.js";
 
 const USAGE = "/incident open <title> [--aware <ISO time>] [--private] [--description <text>] [name=value facts…]";
 
@@ -22,7 +21,7 @@ export interface OpenArgs {
 }
 
 /** Create the war-room channel, then the incident: the channel name carries the awareness date in CST. */
-export async function openIncident(core: Core, port: ChatPort, actor: Actor, channelId: string, a: OpenArgs): Promise<Reply> {
+export async function openIncident(core: Core, port: ChatPort, actor: Actor, a: OpenArgs): Promise<Reply> {
   const aware = a.awareAt ?? core.clock.now();
   if (aware.toMillis() > core.clock.now().toMillis() + 60_000) throw new IncidentError("The time of awareness cannot be in the future.");
   const date = aware.setZone(core.pack.authority_zone).toFormat("yyyyLLdd");
@@ -43,9 +42,6 @@ export async function openIncident(core: Core, port: ChatPort, actor: Actor, cha
     awareAt: aware,
     facts: a.facts,
   });
-  await port.setTopic(channel.id, `${levelName(core, snap.classification.level)} · ${reportState(present(core), snap)}`).catch((err: Error) => {
-    core.log.error(`could not set the topic of ${channel.name}: ${err.message}`);
-  });
   const text = [
     `Opened incident #${snap.incident.id} "${snap.incident.title}" in #${channel.name}.`,
     reportState(present(core), snap),
@@ -53,7 +49,6 @@ export async function openIncident(core: Core, port: ChatPort, actor: Actor, cha
   ]
     .filter(Boolean)
     .join("\n");
-  void channelId;
   return publicReply({ text, title: `Incident #${snap.incident.id} opened`, tone: "warning" });
 }
 
@@ -79,7 +74,7 @@ export const open: CommandDef = {
     }
     const facts = factWords.length ? parseFactsText(core.pack, factWords.map((w) => w.replace(/=(.*\s.*)$/, '="$1"')).join(" ")) : {};
     if (typeof facts.aware_at === "string") awareAt ??= DateTime.fromISO(facts.aware_at, { zone: "utc" });
-    return openIncident(core, ctx.port, ctx.actor, ctx.channelId, {
+    return openIncident(core, ctx.port, ctx.actor, {
       title,
       awareAt,
       private: args.flags.private === true,
@@ -114,7 +109,7 @@ export const openFormHandler: FormHandler = {
       errors[name] = (err as Error).message;
     }
     if (Object.keys(errors).length) return { ok: false, errors };
-    const reply = await openIncident(ctx.core, ctx.port, ctx.actor, ctx.channelId, {
+    const reply = await openIncident(ctx.core, ctx.port, ctx.actor, {
       title,
       awareAt,
       private: false,
