@@ -1,0 +1,233 @@
+import { describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { harness, textOf } from "../support/harness.js";
+import { createApp } from "../../src/app.js";
+import { openDatabase } from "../../src/store/db.js";
+import { FakeClock } from "../../src/time/clock.js";
+import { RecordingPort } from "../support/recording-port.js";
+import { FORM_IDS } from "../../commands/forms.js";
+
+describe("input errors", () => {
+  it("answers an unknown subcommand privately with the usage line", async () => {
+    const h = harness();
+    const r = await h.say("frobnicate");
+    expect(r.ephemeral).toBe(true);
+    expect(textOf(r)).toContain('Unknown subcommand "frobnicate"');
+    expect(textOf(r)).toContain("/incident <open|facts|status|report|submitted|update|police|disclose|role|resolve|final|close|timeline|help>");
+  });
+
+  it("names the bad pair in facts and changes nothing", async () => {
+    const h = harness();
+    await h.say("open Payment DB outage");
+    for (const [input, expected] of [
+      ["facts personal_info_people=-5", "personal_info_people=-5: must not be negative"],
+      ["facts province_population_pct=120", "province_population_pct=120: must be at most 100"],
+      ["facts portal_tier=city", "portal_tier=city: expected one of provincial_or_central, prefecture_or_provincial_news, other"],
+      ["facts flux=3", 'flux=3: unknown fact "flux"'],
+      ["facts direct_loss_rmb=lots", "direct_loss_rmb=lots: expected a number"],
+      ["facts 1200000", '"1200000" is not a name=value pair'],
+    ] as const) {
+      const r = await h.say(input);
+      expect(r.ephemeral, input).toBe(true);
+      expect(textOf(r), input).toContain(expected);
+      expect(textOf(r), input).toContain("Usage: /incident facts");
+    }
+    expect(h.app.core.service.snapshot(1).facts).toEqual({ aware_at: "2026-03-02T01:00:00.000Z" });
+    expect(h.app.core.service.timeline(1).filter((e) => e.type === "fact_set")).toHaveLength(0);
+  });
+
+  it("refuses a time of awareness in the future", async () => {
+    const h = harness();
+    const r = await h.say("open Outage --aware 2026-03-02T10:00+08:00");
+    expect(textOf(r)).toContain("cannot be in the future");
+    expect(h.app.core.service.list()).toHaveLength(0);
+  });
+
+  it("refuses commands outside an incident channel", async () => {
+    const h = harness();
+    const r = await h.say("status", { channel: "general" });
+    expect(textOf(r)).toContain("This channel is not an incident channel");
+  });
+
+  it("reports a locked database clearly and loses nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "warroom-busy-"));
+    const path = join(dir, "w.db");
+    const clock = new FakeClock("2026-03-02T09:00:00+08:00");
+    const app = createApp({ config: { dbPath: path, displayZone: "UTC", sweepCron: "*/15 * * * * *" }, db: openDatabase(path, { busyTimeoutMs: 50 }), clock, log: { info: () => undefined, error: () => undefined } });
+    const port = new RecordingPort();
+    app.attach(port);
+    const actor = { platform: "test", id: "alice" };
+    await app.router.command({ actor, channelId: "general", text: "open Payment DB outage" });
+    const channelId = [...port.channels.keys()][0] as string;
+    const other = new Database(path);
+    other.exec("BEGIN IMMEDIATE");
+    const r = await app.router.command({ actor, channelId, text: "facts personal_info_people=1200000" });
+    expect(textOf(r)).toContain("The incident database is locked by another process; nothing was changed. Try again");
+    other.exec("ROLLBACK");
+    other.close();
+    const again = await app.router.command({ actor, channelId, text: "facts personal_info_people=1200000" });
+    expect(textOf(again)).toContain("major");
+    await app.close();
+  });
+});
+
+describe("rights", () => {
+  it("refuses a change from someone outside the incident channel", async () => {
+    const h = harness();
+    await h.say("open Payment DB outage");
+    const r = await h.say("facts direct_loss_rmb=9000000", { user: "mallory" });
+    expect(r.ephemeral).toBe(true);
+    expect(textOf(r)).toContain("Only members of the incident channel #inc-20260302-payment-db-outage can change incident #1");
+    expect(h.app.core.service.snapshot(1).facts.direct_loss_rmb).toBeUndefined();
+  });
+
+  it("limits submitted, resolve and close to the commander and the compliance lead", async () => {
+    const h = harness();
+    await h.say("open Payment DB outage");
+    h.port.channels.get(h.room())?.members.add("bob");
+    h.port.channels.get(h.room())?.members.add("carol");
+    const refused = await h.say("resolve", { user: "bob" });
+    expect(textOf(refused)).toContain("Only the incident's commander or compliance (unassigned) may use /incident resolve");
+    expect(h.app.core.service.get(1).status).toBe("open");
+    await h.say("role compliance @carol");
+    const ok = await h.say("resolve", { user: "carol" });
+    expect(textOf(ok)).toContain("Incident #1 resolved by <@carol>");
+  });
+
+  it("checks rights on form submissions too", async () => {
+    const h = harness();
+    await h.say("open Payment DB outage");
+    const r = await h.app.router.submitForm({
+      actor: { platform: "test", id: "mallory" },
+      formId: FORM_IDS.facts,
+      values: { direct_loss_rmb: "9000000" },
+      context: { incidentId: 1, channelId: h.room() },
+    });
+    expect(r.ok).toBe(true);
+    expect(r.ok && textOf(r.reply)).toContain("Only members of the incident channel");
+  });
+});
+
+describe("forms", () => {
+  it("opens the facts form prefilled and returns field errors for bad values", async () => {
+    const h = harness();
+    await h.say("open Payment DB outage");
+    const r = await h.say("facts");
+    expect(r.form?.form.id).toBe(FORM_IDS.facts);
+    expect(r.form?.form.fields.map((f) => f.name)).toContain("personal_info_people");
+    expect(r.form?.values.aware_at).toBe("2026-03-02T09:00+08:00");
+    const bad = await h.app.router.submitForm({
+      actor: { platform: "test", id: "alice" },
+      formId: FORM_IDS.facts,
+      values: { personal_info_people: "abc", province_population_pct: "120", direct_loss_rmb: "6000000" },
+      context: { incidentId: 1, channelId: h.room() },
+    });
+    expect(bad).toEqual({ ok: false, errors: { personal_info_people: "expected a number", province_population_pct: "must be at most 100" } });
+    expect(h.app.core.service.snapshot(1).facts.direct_loss_rmb).toBeUndefined();
+    const good = await h.app.router.submitForm({
+      actor: { platform: "test", id: "alice" },
+      formId: FORM_IDS.facts,
+      values: { personal_info_people: "", province_population_pct: "", direct_loss_rmb: "6000000" },
+      context: { incidentId: 1, channelId: h.room() },
+    });
+    expect(good.ok && textOf(good.reply)).toContain("Level: general (一般) → major (较大)");
+  });
+
+  it("opens the open form when no title is given", async () => {
+    const h = harness();
+    const r = await h.say("open");
+    expect(r.form?.form.id).toBe(FORM_IDS.open);
+    const res = await h.app.router.submitForm({
+      actor: { platform: "test", id: "alice" },
+      formId: FORM_IDS.open,
+      values: { title: "", aware_at: "yesterday" },
+      context: { channelId: "general" },
+    });
+    expect(res).toEqual({ ok: false, errors: { title: "A title is required.", aware_at: "Not an ISO-8601 time (e.g. 2026-03-02T09:00+08:00)." } });
+  });
+});
+
+describe("reports", () => {
+  it("drafts the seven items in Chinese and English, marking what is missing, with files", async () => {
+    const h = harness();
+    await h.say("open Payment DB outage");
+    await h.say("facts personal_info_people=1200000 ransomware=true");
+    await h.say('report edit 1 "Acme Pay Ltd, payment database cluster"');
+    const r = await h.say("report");
+    const text = textOf(r);
+    expect(text).toContain("# 网络安全事件报告（初次报告）");
+    expect(text).toContain("# Network security incident report (initial report)");
+    expect(text).toContain("Acme Pay Ltd, payment database cluster");
+    expect(text.match(/【待补充】/g)).toHaveLength(6);
+    expect(text.match(/\[MISSING\]/g)).toHaveLength(6);
+    expect(text).toContain("勒索软件攻击：勒索金额、支付方式、日期等");
+    expect(text).toContain("Missing: items 2, 3, 4, 5, 6, 7.");
+    expect(r.message?.attachments?.map((a) => a.filename)).toEqual(["incident-1-initial.md", "incident-1-initial.txt"]);
+    expect(r.message?.attachments?.[1]?.content).not.toContain("**");
+  });
+
+  it("freezes the draft as filed in the timeline and tracks supplementary and update reports", async () => {
+    const h = harness();
+    await h.say("open Payment DB outage");
+    await h.say("facts personal_info_people=1200000");
+    await h.say("report edit 1 Acme Pay");
+    await h.say("report edit 2 Leak found at 09:00");
+    await h.say("submitted website WEB-1");
+    await h.say("report edit 2 Changed afterwards");
+    const filed = h.app.core.service.timeline(1).find((e) => e.type === "report_submitted");
+    const draft = filed?.payload.draft as { items: { id: string; value: string | null }[] };
+    expect(draft.items.find((i) => i.id === "incident_and_impact")?.value).toBe("Leak found at 09:00");
+    const sup = await h.say("report --kind supplementary");
+    expect(textOf(sup)).toContain("（补充报告）");
+    expect(textOf(sup)).not.toContain("## 1.");
+    await h.say("update Attackers also reached the backup server");
+    const card = h.port.card(h.room());
+    expect(card?.text).toContain("Still owed: supplementary report of items 3, 4, 5, 6, 7; update report of new developments.");
+    const upd = await h.say("report");
+    expect(textOf(upd)).toContain("（续报）");
+    expect(textOf(upd)).toContain("Attackers also reached the backup server");
+    await h.say("submitted email MAIL-2 --kind update");
+    expect(h.port.card(h.room())?.text).not.toContain("update report of new developments");
+  });
+
+  it("says a general incident needs no CAC report but other laws may", async () => {
+    const h = harness();
+    await h.say("open Website defaced");
+    const r = await h.say("facts tampered_site_tier=enterprise illegal_content_shares=800 direct_loss_rmb=1000000");
+    expect(textOf(r)).toContain("General incident: no report required under the CAC Measures; other laws or sector rules may still require one.");
+    expect(h.port.card(h.room())?.text).toContain("no report required");
+  });
+});
+
+describe("police and disclosure", () => {
+  it("reminds about the police when a crime is suspected and records the report", async () => {
+    const h = harness();
+    await h.say("open Ransomware");
+    const r = await h.say("facts suspected_crime=true");
+    expect(textOf(r)).toContain("report it to the local police in time");
+    expect(h.port.card(h.room())?.text).toContain("Crime suspected: report to the local police");
+    await h.say("police reported Chaoyang PSB, case 2026-118");
+    expect(h.port.card(h.room())?.text).not.toContain("Crime suspected");
+    expect(h.app.core.service.timeline(1).some((e) => e.type === "police_reported" && e.payload.note === "Chaoyang PSB, case 2026-118")).toBe(true);
+  });
+
+  it("gates publication: report first, publish after", async () => {
+    const h = harness();
+    await h.say("open Payment DB outage");
+    await h.say("facts personal_info_people=1200000");
+    const early = await h.say("disclose approve --checked police_prefecture");
+    expect(textOf(early)).toContain("the CAC report is not yet recorded as filed");
+    await h.say("report edit 1 Acme");
+    await h.say("report edit 2 Leak");
+    await h.say("submitted hotline R1");
+    const noPolice = await h.say("disclose approve");
+    expect(textOf(noPolice)).toContain("confirm the report to the prefectural-level public security organ");
+    const ok = await h.say("disclose approve --checked police_prefecture Holding statement v2");
+    expect(textOf(ok)).toContain("Publication cleared by <@alice>");
+    const ev = h.app.core.service.timeline(1).find((e) => e.type === "disclosure_cleared");
+    expect(ev?.payload).toEqual({ checklist: { police_prefecture: true, regional_report: false, industry_department: false }, note: "Holding statement v2" });
+  });
+});
