@@ -6,7 +6,7 @@
  *   warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json] [--kind …]
  *   warroom verify
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadConfig, ConfigError, type Config } from "../src/config.js";
 import { loadRulePack, RulePackError } from "../src/rules/pack.js";
@@ -136,6 +136,8 @@ async function cmdStart(args: string[]): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // A .env in the working directory is read; variables already set win.
+  if (existsSync(".env")) process.loadEnvFile(".env");
   const [command, ...args] = argv;
   switch (command) {
     case "classify":

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IANAZone } from "luxon";
+import cron from "node-cron";
 
 const optionalString = z
   .string()
@@ -33,7 +34,11 @@ export const envSchema = z.object({
   WARROOM_DB: optionalString,
   WARROOM_DISPLAY_TZ: zone.optional(),
   WARROOM_RULES: optionalString,
-  WARROOM_SWEEP_CRON: optionalString,
+  WARROOM_SWEEP_CRON: z
+    .string()
+    .trim()
+    .refine((s) => cron.validate(s), { message: "must be a node-cron expression, e.g. */15 * * * * * (every 15 s)" })
+    .optional(),
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
@@ -82,7 +87,9 @@ export class ConfigError extends Error {}
 
 /** Parse the environment once at start-up; every problem is named by its variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // An empty value (VAR= in an env file) means "not set", as in .env.example.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`invalid configuration: ${lines.join("; ")}`);
