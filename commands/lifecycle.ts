@@ -13,7 +13,7 @@ export const status: CommandDef = {
   needsIncident: true,
   mutates: false,
   run(ctx) {
-    return { ephemeral: true, message: renderCard(present(ctx.core), snapshotOf(ctx)) };
+    return { ephemeral: true, message: renderCard(present(ctx.core, ctx.viewerZone), snapshotOf(ctx)) };
   },
 };
 

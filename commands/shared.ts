@@ -1,3 +1,4 @@
+import { IANAZone } from "luxon";
 import type { CommandContext } from "../src/bot/router.js";
 import type { Core } from "../src/bot/core.js";
 import type { Incident, IncidentSnapshot } from "../src/incidents/model.js";
@@ -8,8 +9,10 @@ import { buildDraft, nextReportKind, type Draft } from "../src/report/draft.js";
 import type { SubmissionKind } from "../src/incidents/model.js";
 import { SUBMISSION_KINDS } from "../src/incidents/model.js";
 
-export function present(core: Core): PresentOptions {
-  return { pack: core.pack, displayZone: core.displayZone, now: core.clock.now().toMillis() };
+/** Times beside CST are shown in the viewer's zone when known, else the deployment's. */
+export function present(core: Core, viewerZone?: string): PresentOptions {
+  const zone = viewerZone && IANAZone.isValidZone(viewerZone) ? viewerZone : core.displayZone;
+  return { pack: core.pack, displayZone: zone, now: core.clock.now().toMillis() };
 }
 
 /** The router guarantees the incident for commands that declare needsIncident. */

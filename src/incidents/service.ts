@@ -285,10 +285,10 @@ export class IncidentService {
     if (incident.status === "closed") throw new IncidentError(`Incident #${incident.id} is closed; ${what} is no longer possible.`);
   }
 
-  private checkAwareAt(awareAt: DateTime): void {
+  private checkNotFuture(at: DateTime, what: string): void {
     // A little slack for clocks that disagree by a few seconds.
-    if (awareAt.toMillis() > this.now().toMillis() + 60_000) {
-      throw new IncidentError(`The time of awareness cannot be in the future (${awareAt.toISO()}).`);
+    if (at.toMillis() > this.now().toMillis() + 60_000) {
+      throw new IncidentError(`The ${what} cannot be in the future (${at.toISO()}).`);
     }
   }
 
@@ -297,7 +297,7 @@ export class IncidentService {
     if (!title) throw new IncidentError("An incident needs a title.");
     const now = this.now();
     const awareAt = req.awareAt ?? now;
-    this.checkAwareAt(awareAt);
+    this.checkNotFuture(awareAt, "time of awareness");
     return this.tx(() => {
       const info = this.db
         .prepare(
@@ -355,7 +355,7 @@ export class IncidentService {
       const aware = update.aware_at;
       if (typeof aware === "string" && aware !== incident.awareAt) {
         const dt = DateTime.fromISO(aware, { zone: "utc" });
-        this.checkAwareAt(dt);
+        this.checkNotFuture(dt, "time of awareness");
         this.db.prepare("UPDATE incidents SET aware_at = ? WHERE id = ?").run(iso(dt), id);
         this.event(id, actor, "fact_set", { fact: "aware_at", from: incident.awareAt, to: iso(dt) });
         changed.push("aware_at");
@@ -434,7 +434,7 @@ export class IncidentService {
       const snap = this.snapshot(id);
       this.assertOpen(snap.incident, "recording a submission");
       const at = req.submittedAt ?? this.now();
-      this.checkAwareAt(at);
+      this.checkNotFuture(at, "filing time");
       if (req.kind !== "initial" && !snap.initialFiled) throw new IncidentError("Record the initial report first.");
       if (req.kind === "final" && snap.incident.status !== "resolved") throw new IncidentError("The post-incident report is filed after the incident is resolved (/incident resolve).");
       const info = this.db

@@ -111,6 +111,21 @@ describe("rights", () => {
   });
 });
 
+describe("status", () => {
+  it("shows times in the viewer's own zone beside CST when the platform knows it", async () => {
+    const h = harness("2026-03-02T09:00:00+08:00", "UTC");
+    await h.say("open Payment DB outage");
+    await h.say("facts personal_info_people=1200000");
+    h.port.zones.set("alice", "America/New_York");
+    const mine = await h.say("status");
+    expect(mine.ephemeral).toBe(true);
+    expect(textOf(mine)).toContain("Report due 2026-03-02 13:00 CST (2026-03-02 00:00 EST)");
+    h.port.channels.get(h.room())?.members.add("bob");
+    const bobs = await h.say("status", { user: "bob" });
+    expect(textOf(bobs)).toContain("Report due 2026-03-02 13:00 CST (2026-03-02 05:00 UTC)");
+  });
+});
+
 describe("forms", () => {
   it("opens the facts form prefilled and returns field errors for bad values", async () => {
     const h = harness();

@@ -18,6 +18,8 @@ export class RecordingPort implements ChatPort {
   readonly channels = new Map<string, { name: string; topic: string; members: Set<string>; private: boolean }>();
   readonly posts: Posted[] = [];
   failNextPosts = 0;
+  /** Users' own time zones, as a platform profile would give them. */
+  readonly zones = new Map<string, string>();
   private seq = 0;
 
   constructor(readonly platform = "test") {}
@@ -53,6 +55,9 @@ export class RecordingPort implements ChatPort {
     const p = this.posts.find((x) => x.id === messageId && x.channelId === channelId);
     if (!p) throw new Error(`no message ${messageId}`);
     p.pinned = true;
+  }
+  async userZone(userId: string): Promise<string | undefined> {
+    return this.zones.get(userId);
   }
   async isMember(channelId: string, userId: string): Promise<boolean> {
     return this.channels.get(channelId)?.members.has(userId) ?? false;
