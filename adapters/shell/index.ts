@@ -1,4 +1,4 @@
-import { createInterface } from "node:readline";
+import { clearLine, createInterface, cursorTo, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { App } from "../../src/app.js";
 import type { FakeClock } from "../../src/time/clock.js";
@@ -22,8 +22,18 @@ export interface ShellOptions {
  */
 export async function runShell(o: ShellOptions): Promise<void> {
   const interactive = Boolean((o.input as { isTTY?: boolean }).isTTY);
+  let rl: Interface | undefined;
+  let busy = true;
   const write = (text: string) => {
+    if (!interactive || busy || !rl) {
+      o.output.write(`${text}\n`);
+      return;
+    }
+    // A warning arriving while the user types: print it above the prompt, then redraw the line.
+    clearLine(o.output, 0);
+    cursorTo(o.output, 0);
     o.output.write(`${text}\n`);
+    rl.prompt(true);
   };
   // Incidents opened in earlier runs keep their rooms (and members) in the shell.
   const known = o.app.core.service
@@ -34,23 +44,28 @@ export async function runShell(o: ShellOptions): Promise<void> {
   o.app.attach(port);
   const session = new ShellSession(o.app, port, o.user, write, o.clock);
   port.onChannelCreated = (id) => session.channelCreated(id);
-  write(session.banner());
+  // Warnings that fell due while warroom was down come first, as one catch-up per incident.
   await o.app.engine.recover();
   if (o.live) await o.app.engine.start();
+  write(session.banner());
 
-  const rl = createInterface({ input: o.input, output: interactive ? o.output : undefined, terminal: interactive });
+  const reader = createInterface({ input: o.input, output: interactive ? o.output : undefined, terminal: interactive });
+  rl = reader;
   const prompt = () => {
+    busy = false;
     if (interactive) {
-      rl.setPrompt(session.prompt());
-      rl.prompt();
+      reader.setPrompt(session.prompt());
+      reader.prompt();
     }
   };
   prompt();
-  for await (const line of rl) {
+  for await (const line of reader) {
+    busy = true;
     const goOn = await session.handle(line);
     if (!goOn) break;
     prompt();
   }
-  rl.close();
+  busy = true;
+  reader.close();
   await o.app.core.flush();
 }
