@@ -1,7 +1,7 @@
 import type { RulePack } from "../rules/pack.js";
 import type { IncidentSnapshot } from "../incidents/model.js";
 import type { Button, Field, Message, Tone } from "../bot/message.js";
-import { levelById } from "../rules/classify.js";
+import { applicableDeadlines, levelById } from "../rules/classify.js";
 import { formatBoth, timeLeft } from "./format.js";
 
 export interface PresentOptions {
@@ -82,6 +82,10 @@ export function renderCard(o: PresentOptions, snap: IncidentSnapshot): Message {
   }
   if (snap.classification.reportable) {
     fields.push({ label: "Report to", value: snap.classification.recipients.map((r) => `${r.text_en} ${r.text_zh}`).join("; ") });
+    const onward = applicableDeadlines(pack, snap.facts)
+      .filter((d) => levelById(pack, snap.classification.level).rank >= levelById(pack, d.onward_from_level).rank)
+      .map((d) => d.onward.en);
+    if (onward.length) fields.push({ label: "Receiver's onward duty", value: onward.join("\n") });
   }
   const unknown = snap.classification.missing;
   if (unknown.length && i.status === "open") {

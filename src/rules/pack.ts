@@ -69,6 +69,8 @@ const deadlineSchema = z
     ruled_out_by: z.array(conditionSchema).optional(),
     recipients: z.array(recipientSchema).min(1),
     onward: z.object(bilingual).strict(),
+    /** From this level up, the receiver must pass the report on (shown to the team). */
+    onward_from_level: z.string().min(1),
     ...bilingual,
   })
   .strict();
@@ -169,6 +171,7 @@ export const rulePackSchema = z
       c.also?.forEach((a, j) => checkCondition(a, ["criteria", i, "also", j]));
     });
     pack.deadlines.forEach((d, i) => {
+      if (!levels.has(d.onward_from_level)) ctx.addIssue({ code: "custom", path: ["deadlines", i, "onward_from_level"], message: `unknown level "${d.onward_from_level}"` });
       d.when_any.forEach((c, j) => checkCondition(c, ["deadlines", i, "when_any", j]));
       d.ruled_out_by?.forEach((c, j) => checkCondition(c, ["deadlines", i, "ruled_out_by", j]));
     });

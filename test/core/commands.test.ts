@@ -208,6 +208,17 @@ describe("reports", () => {
     expect(h.port.card(h.room())?.text).not.toContain("update report of new developments");
   });
 
+  it("shows the receiver's onward duty from significant up", async () => {
+    const h = harness();
+    await h.say("open Budget system breach");
+    await h.say("facts operator_type=central_state_organ direct_loss_rmb=6000000");
+    expect(h.port.card(h.room())?.text).not.toContain("onward duty");
+    await h.say("facts direct_loss_rmb=30000000");
+    const card = h.port.card(h.room())?.text ?? "";
+    expect(card).toContain("Report due 2026-03-02 11:00 CST");
+    expect(card).toContain("Receiver's onward duty: For significant and above, that office reports to the national CAC within 1 hour of receipt.");
+  });
+
   it("says a general incident needs no CAC report but other laws may", async () => {
     const h = harness();
     await h.say("open Website defaced");
