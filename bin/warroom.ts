@@ -5,6 +5,7 @@
  *   warroom classify [FILE|-]
  *   warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json] [--kind …]
  *   warroom verify
+ *   warroom discord-register
  */
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -30,7 +31,8 @@ const USAGE = `usage:
   warroom start [--shell] [--clock <ISO time>] [--db <file>] [--user <name>]
   warroom classify [FILE|-]
   warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json] [--kind initial|supplementary|update|final]
-  warroom verify`;
+  warroom verify
+  warroom discord-register`;
 
 function readInput(file: string | undefined): string {
   try {
@@ -93,11 +95,27 @@ function cmdVerify(): void {
   }
 }
 
+/** Loaded only when configured, so the shell starts without the chat libraries. */
 async function startChatAdapters(config: Config, app: ReturnType<typeof createApp>): Promise<RunningAdapter[]> {
   const running: RunningAdapter[] = [];
-  void config;
-  void app;
+  try {
+    if (config.discord) {
+      const { startDiscord } = await import("../adapters/discord/index.js");
+      running.push(await startDiscord({ app, config: config.discord, httpsProxy: config.httpsProxy, log: consoleLogger }));
+    }
+  } catch (err) {
+    for (const r of running) await r.stop().catch(() => undefined);
+    throw err;
+  }
   return running;
+}
+
+async function cmdDiscordRegister(): Promise<void> {
+  const config = loadConfig();
+  if (!config.discord) throw new CliError("DISCORD_TOKEN is not set: nothing to register");
+  const { registerDiscordCommands } = await import("../adapters/discord/register.js");
+  const result = await registerDiscordCommands({ config: config.discord, httpsProxy: config.httpsProxy, log: consoleLogger, rulesOverride: config.rulesOverride });
+  process.stdout.write(`registered ${result.count} command(s), ${result.scope}\n`);
 }
 
 async function cmdStart(args: string[]): Promise<void> {
@@ -148,6 +166,8 @@ async function main(argv: string[]): Promise<void> {
       return cmdStart(args);
     case "verify":
       return cmdVerify();
+    case "discord-register":
+      return cmdDiscordRegister();
     case undefined:
     case "help":
     case "--help":
