@@ -99,6 +99,10 @@ function cmdVerify(): void {
 async function startChatAdapters(config: Config, app: ReturnType<typeof createApp>): Promise<RunningAdapter[]> {
   const running: RunningAdapter[] = [];
   try {
+    if (config.slack) {
+      const { startSlack } = await import("../adapters/slack/index.js");
+      running.push(await startSlack({ app, config: config.slack, port: config.port, httpsProxy: config.httpsProxy, log: consoleLogger }));
+    }
     if (config.discord) {
       const { startDiscord } = await import("../adapters/discord/index.js");
       running.push(await startDiscord({ app, config: config.discord, httpsProxy: config.httpsProxy, log: consoleLogger }));

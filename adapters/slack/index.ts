@@ -1,0 +1,113 @@
+import { App as BoltApp, SocketModeReceiver, type Receiver, type webApi } from "@slack/bolt";
+import type { App } from "../../src/app.js";
+import type { Config } from "../../src/config.js";
+import type { Logger } from "../../src/bot/core.js";
+import type { RunningAdapter } from "../../src/bot/adapter.js";
+import { GuardedReceiver } from "./receiver.js";
+import { healthRoute, startHealthServer } from "./health.js";
+import { boltLogger } from "./logger.js";
+import { SlackPort } from "./port.js";
+import { ReplyDelivery } from "./replies.js";
+import { registerHandlers } from "./handlers.js";
+import { proxiedFetch, rateLimitRetries } from "./transport.js";
+
+export interface SlackStartOptions {
+  app: App;
+  config: NonNullable<Config["slack"]>;
+  port: number;
+  host?: string;
+  httpsProxy?: string;
+  log: Logger;
+}
+
+export type RunningSlack = RunningAdapter & {
+  /** HTTP mode: the bound address (Socket Mode: the health check's). */
+  address?: { host: string; port: number };
+};
+
+const DEFAULT_API_URL = "https://slack.com/api/";
+
+/**
+ * Start the Slack adapter: Bolt over HTTP (signed requests, replay guard) or Socket Mode
+ * when an app-level token is configured; the ChatPort is attached to the core before the
+ * first request can arrive.
+ */
+export async function startSlack(o: SlackStartOptions): Promise<RunningSlack> {
+  const { config } = o;
+  const proxy = o.httpsProxy ? proxiedFetch(o.httpsProxy) : undefined;
+  const logger = boltLogger(o.log);
+  const clientOptions: webApi.WebClientOptions = {
+    slackApiUrl: config.apiUrl ?? DEFAULT_API_URL,
+    retryConfig: rateLimitRetries(),
+    ...(proxy ? { fetch: proxy.fetch } : {}),
+  };
+  const firstSeen = (key: string) => o.app.core.service.markProcessed(key);
+
+  try {
+    return await start(o, { logger, clientOptions, firstSeen, proxy });
+  } catch (err) {
+    await proxy?.close();
+    throw err;
+  }
+}
+
+interface Transport {
+  logger: ReturnType<typeof boltLogger>;
+  clientOptions: webApi.WebClientOptions;
+  firstSeen(key: string): boolean;
+  proxy?: ReturnType<typeof proxiedFetch>;
+}
+
+async function start(o: SlackStartOptions, t: Transport): Promise<RunningSlack> {
+  const { config } = o;
+  const { logger, clientOptions, firstSeen, proxy } = t;
+  let receiver: Receiver;
+  let guarded: GuardedReceiver | undefined;
+  if (config.appToken) {
+    receiver = new SocketModeReceiver({ appToken: config.appToken, logger, installerOptions: { clientOptions } });
+  } else {
+    if (!config.signingSecret) throw new Error("Slack over HTTP needs SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)");
+    guarded = new GuardedReceiver({ signingSecret: config.signingSecret, customRoutes: [healthRoute], logger, firstSeen });
+    receiver = guarded;
+  }
+
+  // Deferred so the token check (auth.test) happens here, once: a bad token or an unreachable
+  // Slack fails the start instead of surfacing later as an unhandled rejection.
+  const bolt = new BoltApp({ token: config.botToken, receiver, logger, clientOptions, convoStore: false, deferInitialization: true });
+  await bolt.init();
+  const port = new SlackPort(bolt.client, { responderIds: config.responderIds, privateChannels: config.privateChannels, log: o.log });
+  const zone = o.app.pack.authority_zone;
+  registerHandlers(bolt, {
+    router: o.app.router,
+    delivery: new ReplyDelivery({ client: bolt.client, port, zone, log: o.log }),
+    zone,
+    log: o.log,
+    firstSeen,
+  });
+  o.app.attach(port);
+
+  let address: { host: string; port: number } | undefined;
+  let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;
+  if (guarded) {
+    const bound = await guarded.start(o.port, o.host);
+    address = { host: bound.address, port: bound.port };
+  } else {
+    await bolt.start();
+    health = await startHealthServer(o.port, o.host).catch(async (err: unknown) => {
+      await bolt.stop();
+      throw err;
+    });
+    address = { host: health.address.address, port: health.address.port };
+  }
+  o.log.info(`Slack adapter ${guarded ? `listening on ${address.host}:${address.port}` : "connected over Socket Mode"}`);
+
+  return {
+    port,
+    address,
+    stop: async () => {
+      await (guarded ? guarded.stop() : bolt.stop());
+      await health?.close();
+      await proxy?.close();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/** Slack's length limits are on characters; cutting mid-surrogate would corrupt the text. */
+export function truncate(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  return `${chars.slice(0, Math.max(0, max - 1)).join("")}…`;
+}
+
+const USER_MENTION = /&lt;@([UW][A-Z0-9]+)(?:\|[^&<>]*)?&gt;/g;
+
+/**
+ * Escape text for Slack mrkdwn/plain text so that nothing in it pings or links by accident:
+ * `<!channel>`, `<!here>`, `<!subteam^…>` written into a title become inert text. User
+ * mentions (`<@U…>`) are the one control sequence the core writes on purpose; they survive.
+ */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(USER_MENTION, "<@$1>");
+}
+
+/** The core's light Markdown (`**bold**`, `- ` lists, `code`) as Slack mrkdwn. */
+export function toMrkdwn(markdown: string): string {
+  return escapeSlack(markdown)
+    .replace(/\*\*(.+?)\*\*/g, "*$1*")
+    .replace(/^(\s*)[-*] /gm, "$1• ")
+    .replace(/^#{1,6}\s+(.+)$/gm, "*$1*");
+}
+
+/** Split long text on line breaks into chunks Slack accepts in one text object. */
+export function chunks(text: string, max: number): string[] {
+  const out: string[] = [];
+  let current = "";
+  for (const line of text.split("\n")) {
+    const candidate = current ? `${current}\n${line}` : line;
+    if ([...candidate].length <= max) {
+      current = candidate;
+      continue;
+    }
+    if (current) out.push(current);
+    current = [...line].length > max ? truncate(line, max) : line;
+  }
+  if (current) out.push(current);
+  return out;
+}

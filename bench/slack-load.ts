@@ -1,0 +1,35 @@
+import { parentPort } from "node:worker_threads";
+import { performance } from "node:perf_hooks";
+import { z } from "zod";
+import { send } from "./slack-sign.js";
+
+/**
+ * The bench's load generator, on its own thread: the server's work after each ack must
+ * not delay the clock that measures the ack.
+ */
+
+export const roundSchema = z.object({
+  url: z.string(),
+  requests: z.array(z.object({ body: z.string(), headers: z.record(z.string(), z.string()) })),
+});
+export type Round = z.infer<typeof roundSchema>;
+
+async function run(round: Round): Promise<number[]> {
+  return Promise.all(
+    round.requests.map(async (req) => {
+      const t0 = performance.now();
+      const res = await send(round.url, req);
+      const ms = performance.now() - t0;
+      if (res.status !== 200) throw new Error(`bench request answered ${res.status}`);
+      return ms;
+    }),
+  );
+}
+
+parentPort?.on("message", (message: unknown) => {
+  const round = roundSchema.parse(message);
+  run(round).then(
+    (latencies) => parentPort?.postMessage({ latencies }),
+    (err: unknown) => parentPort?.postMessage({ error: err instanceof Error ? err.message : String(err) }),
+  );
+});

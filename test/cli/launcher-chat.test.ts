@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { FakeSlack } from "../../bench/fake-slack.js";
+import { FakeDiscord } from "../../bench/discord-fake.js";
+import { interactionBody, postSigned, slashCommandBody } from "../../bench/slack-sign.js";
+import { ROOT } from "../support/run-ts.js";
+
+const SECRET = "launcher-secret";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForOutput(child: ChildProcess, pattern: RegExp, seen: { text: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output so far:\n${seen.text}`)), 20_000);
+    const check = () => {
+      if (pattern.test(seen.text)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stderr?.on("data", check);
+    child.stdout?.on("data", check);
+    check();
+  });
+}
+
+describe("warroom start with Slack and Discord configured", () => {
+  const fakes: { slack?: FakeSlack; discord?: FakeDiscord; child?: ChildProcess } = {};
+  afterAll(async () => {
+    fakes.child?.kill("SIGKILL");
+    await fakes.slack?.stop();
+    await fakes.discord?.close();
+  });
+
+  it("serves both from one process and stops cleanly", async () => {
+    const slack = await new FakeSlack().start();
+    const discord = await FakeDiscord.start();
+    fakes.slack = slack;
+    fakes.discord = discord;
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), "warroom-launch-"));
+    const child = spawn(process.execPath, [join(ROOT, "node_modules", "vite-node", "vite-node.mjs"), join(ROOT, "bin", "warroom.ts"), "start"], {
+      cwd: dir,
+      env: {
+        ...process.env,
+        WARROOM_DB: join(dir, "w.db"),
+        PORT: String(port),
+        SLACK_BOT_TOKEN: slack.token,
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        DISCORD_TOKEN: discord.token,
+        DISCORD_APPLICATION_ID: discord.applicationId,
+        DISCORD_GUILD_ID: discord.guildId,
+        DISCORD_API_URL: discord.apiUrl,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    fakes.child = child;
+    const seen = { text: "" };
+    child.stdout?.on("data", (d: Buffer) => (seen.text += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (seen.text += d.toString()));
+    await waitForOutput(child, /Slack adapter listening/, seen);
+    await waitForOutput(child, /discord: connected as/, seen);
+
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+
+    const body = slashCommandBody({ text: "open Launcher check", userId: "U1", channelId: "CGEN", triggerId: "t-1", responseUrl: slack.responseUrl("r-1") });
+    const ack = await postSigned(`http://127.0.0.1:${port}/slack/events`, { secret: SECRET, body });
+    expect(ack.status).toBe(200);
+    const created = await slack.waitFor((c) => c.method === "conversations.create");
+    expect(created.body.name).toBe(`inc-${new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, "")}-launcher-check`);
+    const forged = await postSigned(`http://127.0.0.1:${port}/slack/events`, { secret: "wrong", body: interactionBody({ type: "block_actions" }) });
+    expect(forged.status).toBe(401);
+
+    const user = discord.addUser("dana", [discord.responderRoleId]);
+    const record = discord.slash(user, discord.generalChannelId, "help");
+    const [answer] = await discord.waitForResponse(record, 1);
+    expect(JSON.stringify(answer?.body)).toContain("/incident subcommands");
+
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+});
