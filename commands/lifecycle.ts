@@ -12,8 +12,8 @@ export const status: CommandDef = {
   summary: "show the status card: level, deadline, time left, what is missing",
   needsIncident: true,
   mutates: false,
-  run(ctx) {
-    return { ephemeral: true, message: renderCard(present(ctx.core, ctx.viewerZone), snapshotOf(ctx)) };
+  async run(ctx) {
+    return { ephemeral: true, message: renderCard(present(ctx.core, await ctx.viewerZone()), snapshotOf(ctx)) };
   },
 };
 

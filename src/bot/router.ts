@@ -21,8 +21,8 @@ export interface CommandContext {
   args: ParsedArgs;
   /** The incident this command acts on (from the channel or --incident N). */
   incident?: Incident;
-  /** The invoker's own time zone, where the platform tells it: private replies show times in it. */
-  viewerZone?: string;
+  /** The invoker's own time zone, where the platform tells it (asked only by replies that show times to them). */
+  viewerZone(): Promise<string | undefined>;
 }
 
 export interface CommandDef {
@@ -144,7 +144,7 @@ export class Router implements BotHandlers {
       await this.authorise(def, input.actor, incident);
       const rest = input.text.trim().slice((words[0] ?? "").length).replace(/(^|\s)--incident(=|\s+)#?\d+/, "").trim();
       const port = this.port(input.actor.platform);
-      const viewerZone = await port.userZone?.(input.actor.id).catch(() => undefined);
+      const viewerZone = async () => port.userZone?.(input.actor.id).catch(() => undefined);
       const reply = await def.run({
         core: this.core,
         actor: input.actor,

@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import type { Statement } from "better-sqlite3";
 import type { Db } from "../store/db.js";
 import type { Clock } from "../time/clock.js";
 import type { RulePack } from "../rules/pack.js";
@@ -111,6 +112,18 @@ export class IncidentService {
     readonly clock: Clock,
   ) {}
 
+  private readonly statements = new Map<string, Statement>();
+
+  /** Prepared once per SQL text: preparing is a large part of a read's cost. */
+  private sql(text: string): Statement {
+    let st = this.statements.get(text);
+    if (!st) {
+      st = this.db.prepare(text);
+      this.statements.set(text, st);
+    }
+    return st;
+  }
+
   private now(): DateTime {
     return this.clock.now();
   }
@@ -120,7 +133,7 @@ export class IncidentService {
   }
 
   private row(id: number): IncidentRow {
-    const r = this.db.prepare("SELECT * FROM incidents WHERE id = ?").get(id) as IncidentRow | undefined;
+    const r = this.sql("SELECT * FROM incidents WHERE id = ?").get(id) as IncidentRow | undefined;
     if (!r) throw new IncidentError(`There is no incident #${id}.`);
     return r;
   }
@@ -130,20 +143,20 @@ export class IncidentService {
   }
 
   findByChannel(platform: string, channelId: string): Incident | undefined {
-    const r = this.db.prepare("SELECT * FROM incidents WHERE platform = ? AND channel_id = ?").get(platform, channelId) as IncidentRow | undefined;
+    const r = this.sql("SELECT * FROM incidents WHERE platform = ? AND channel_id = ?").get(platform, channelId) as IncidentRow | undefined;
     return r ? toIncident(r) : undefined;
   }
 
   list(status?: IncidentStatus): Incident[] {
     const rows = (status
-      ? this.db.prepare("SELECT * FROM incidents WHERE status = ? ORDER BY id").all(status)
-      : this.db.prepare("SELECT * FROM incidents ORDER BY id").all()) as IncidentRow[];
+      ? this.sql("SELECT * FROM incidents WHERE status = ? ORDER BY id").all(status)
+      : this.sql("SELECT * FROM incidents ORDER BY id").all()) as IncidentRow[];
     return rows.map(toIncident);
   }
 
   private factsOf(id: number, awareAt: string): Facts {
     const out: Facts = {};
-    for (const r of this.db.prepare("SELECT name, value FROM facts WHERE incident_id = ?").all(id) as { name: string; value: string }[]) {
+    for (const r of this.sql("SELECT name, value FROM facts WHERE incident_id = ?").all(id) as { name: string; value: string }[]) {
       out[r.name] = JSON.parse(r.value) as FactValue;
     }
     out.aware_at = awareAt;
@@ -173,12 +186,12 @@ export class IncidentService {
     const classification = classify(this.pack, facts);
     const clock = this.reportClock(facts, classification, incident.classified);
     const roles: Partial<Record<RoleName, string>> = {};
-    for (const r of this.db.prepare("SELECT role, user_id FROM roles WHERE incident_id = ?").all(id) as { role: RoleName; user_id: string }[]) {
+    for (const r of this.sql("SELECT role, user_id FROM roles WHERE incident_id = ?").all(id) as { role: RoleName; user_id: string }[]) {
       roles[r.role] = r.user_id;
     }
     const items: Record<string, string> = {};
     const postItems: Record<string, string> = {};
-    for (const r of this.db.prepare("SELECT report, item, value FROM report_items WHERE incident_id = ?").all(id) as {
+    for (const r of this.sql("SELECT report, item, value FROM report_items WHERE incident_id = ?").all(id) as {
       report: ReportName;
       item: string;
       value: string;
@@ -186,7 +199,7 @@ export class IncidentService {
       (r.report === "incident" ? items : postItems)[r.item] = r.value;
     }
     const submissions = (
-      this.db.prepare("SELECT * FROM submissions WHERE incident_id = ? ORDER BY id").all(id) as {
+      this.sql("SELECT * FROM submissions WHERE incident_id = ? ORDER BY id").all(id) as {
         id: number;
         kind: SubmissionKind;
         channel: string;
@@ -209,7 +222,7 @@ export class IncidentService {
       }),
     );
     const developments = (
-      this.db.prepare("SELECT * FROM developments WHERE incident_id = ? ORDER BY id").all(id) as {
+      this.sql("SELECT * FROM developments WHERE incident_id = ? ORDER BY id").all(id) as {
         id: number;
         text: string;
         at: string;
@@ -333,7 +346,7 @@ export class IncidentService {
       const before = current[name] ?? null;
       if (before === value) continue;
       changed.push(name);
-      if (value === null) this.db.prepare("DELETE FROM facts WHERE incident_id = ? AND name = ?").run(id, name);
+      if (value === null) this.sql("DELETE FROM facts WHERE incident_id = ? AND name = ?").run(id, name);
       else
         this.db
           .prepare(
@@ -356,7 +369,7 @@ export class IncidentService {
       if (typeof aware === "string" && aware !== incident.awareAt) {
         const dt = DateTime.fromISO(aware, { zone: "utc" });
         this.checkNotFuture(dt, "time of awareness");
-        this.db.prepare("UPDATE incidents SET aware_at = ? WHERE id = ?").run(iso(dt), id);
+        this.sql("UPDATE incidents SET aware_at = ? WHERE id = ?").run(iso(dt), id);
         this.event(id, actor, "fact_set", { fact: "aware_at", from: incident.awareAt, to: iso(dt) });
         changed.push("aware_at");
       } else if (aware === null) {
@@ -404,7 +417,7 @@ export class IncidentService {
         const value = raw.trim();
         if ((before[item] ?? "") === value) continue;
         changed.push(item);
-        if (!value) this.db.prepare("DELETE FROM report_items WHERE incident_id = ? AND report = ? AND item = ?").run(id, report, item);
+        if (!value) this.sql("DELETE FROM report_items WHERE incident_id = ? AND report = ? AND item = ?").run(id, report, item);
         else
           this.db
             .prepare(
@@ -444,7 +457,7 @@ export class IncidentService {
         .run(id, req.kind, req.channel, req.reference ?? null, iso(at), actor, JSON.stringify(req.items), JSON.stringify(req.draft));
       const submissionId = Number(info.lastInsertRowid);
       if (req.kind === "update") {
-        this.db.prepare("UPDATE developments SET submission_id = ? WHERE incident_id = ? AND submission_id IS NULL").run(submissionId, id);
+        this.sql("UPDATE developments SET submission_id = ? WHERE incident_id = ? AND submission_id IS NULL").run(submissionId, id);
       }
       const late = req.kind === "initial" && snap.clock && !snap.clock.provisional && ms(snap.clock.deadlineAt) < at.toMillis();
       this.event(id, actor, "report_submitted", {
@@ -464,7 +477,7 @@ export class IncidentService {
     if (!text.trim()) throw new IncidentError("Describe the development: /incident update <text>.");
     return this.tx(() => {
       this.assertOpen(this.get(id), "recording a development");
-      this.db.prepare("INSERT INTO developments (incident_id, text, at, actor) VALUES (?, ?, ?, ?)").run(id, text.trim(), iso(this.now()), actor);
+      this.sql("INSERT INTO developments (incident_id, text, at, actor) VALUES (?, ?, ?, ?)").run(id, text.trim(), iso(this.now()), actor);
       this.event(id, actor, "development_recorded", { text: text.trim() });
       return this.refresh(id);
     });
@@ -473,7 +486,7 @@ export class IncidentService {
   recordPoliceReport(id: number, note: string | undefined, actor: string): IncidentSnapshot {
     return this.tx(() => {
       this.assertOpen(this.get(id), "recording a police report");
-      this.db.prepare("UPDATE incidents SET police_reported_at = ? WHERE id = ?").run(iso(this.now()), id);
+      this.sql("UPDATE incidents SET police_reported_at = ? WHERE id = ?").run(iso(this.now()), id);
       this.event(id, actor, "police_reported", { note: note ?? null });
       return this.refresh(id);
     });
@@ -483,7 +496,7 @@ export class IncidentService {
   recordDisclosureDecision(id: number, checklist: Record<string, boolean>, cleared: boolean, note: string | undefined, actor: string): IncidentSnapshot {
     return this.tx(() => {
       this.assertOpen(this.get(id), "a disclosure decision");
-      this.db.prepare("UPDATE incidents SET disclosure_cleared_at = ? WHERE id = ?").run(cleared ? iso(this.now()) : null, id);
+      this.sql("UPDATE incidents SET disclosure_cleared_at = ? WHERE id = ?").run(cleared ? iso(this.now()) : null, id);
       this.event(id, actor, cleared ? "disclosure_cleared" : "disclosure_blocked", { checklist, note: note ?? null });
       return this.refresh(id);
     });
@@ -511,7 +524,7 @@ export class IncidentService {
       if (snap.incident.reportable && !snap.finalFiled) {
         throw new IncidentError("The post-incident report has not been recorded as filed: /incident submitted <channel> [reference] --kind final.");
       }
-      this.db.prepare("UPDATE incidents SET status = 'closed', closed_at = ? WHERE id = ?").run(iso(this.now()), id);
+      this.sql("UPDATE incidents SET status = 'closed', closed_at = ? WHERE id = ?").run(iso(this.now()), id);
       this.event(id, actor, "incident_closed", { reason: reason ?? null });
       return this.refresh(id);
     });
@@ -519,7 +532,7 @@ export class IncidentService {
 
   setChannel(id: number, channelId: string, channelName: string, actor: string): void {
     this.tx(() => {
-      this.db.prepare("UPDATE incidents SET channel_id = ?, channel_name = ? WHERE id = ?").run(channelId, channelName, id);
+      this.sql("UPDATE incidents SET channel_id = ?, channel_name = ? WHERE id = ?").run(channelId, channelName, id);
       this.event(id, actor, "channel_linked", { channel_id: channelId, channel: channelName });
       this.refresh(id);
     });
@@ -527,7 +540,7 @@ export class IncidentService {
 
   setCardMessage(id: number, messageId: string): void {
     // Not an audit event: which chat message shows the card is presentation, not incident state.
-    this.db.prepare("UPDATE incidents SET card_message_id = ? WHERE id = ?").run(messageId, id);
+    this.sql("UPDATE incidents SET card_message_id = ? WHERE id = ?").run(messageId, id);
   }
 
   /** Queue a message for the incident channel, delivered by the outbox (retried, never lost). */
@@ -539,7 +552,7 @@ export class IncidentService {
 
   /** Record a delivery key once; false when it was already applied (a platform retry). */
   markProcessed(key: string): boolean {
-    const info = this.db.prepare("INSERT OR IGNORE INTO processed_requests (key, at) VALUES (?, ?)").run(key, this.now().toMillis());
+    const info = this.sql("INSERT OR IGNORE INTO processed_requests (key, at) VALUES (?, ?)").run(key, this.now().toMillis());
     return info.changes === 1;
   }
 }

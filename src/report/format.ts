@@ -5,10 +5,26 @@ export function formatCst(iso: string, authorityZone: string): string {
   return `${DateTime.fromISO(iso, { zone: "utc" }).setZone(authorityZone).toFormat("yyyy-MM-dd HH:mm")} CST`;
 }
 
+/**
+ * Zone abbreviations come from Intl, which builds a formatter per call (about 0.1 ms):
+ * they depend only on the zone and its offset, so they are remembered.
+ */
+const abbreviations = new Map<string, string>();
+
+function abbreviation(dt: DateTime, zone: string): string {
+  const key = `${zone}|${dt.offset}`;
+  let name = abbreviations.get(key);
+  if (name === undefined) {
+    name = dt.offsetNameShort ?? zone;
+    abbreviations.set(key, name);
+  }
+  return name;
+}
+
 /** The same instant in another zone, with its abbreviation. */
 export function formatInZone(iso: string, zone: string): string {
   const dt = DateTime.fromISO(iso, { zone: "utc" }).setZone(zone);
-  return `${dt.toFormat("yyyy-MM-dd HH:mm")} ${dt.offsetNameShort ?? zone}`;
+  return `${dt.toFormat("yyyy-MM-dd HH:mm")} ${abbreviation(dt, zone)}`;
 }
 
 /** CST first; the display zone beside it when it differs. */
