@@ -85,6 +85,7 @@ export function createApp(options: AppOptions): App {
     clock,
     cronExpression: options.config.sweepCron,
     log,
+    housekeeping: () => service.pruneProcessed(24 * 3_600_000),
   });
   return {
     core,

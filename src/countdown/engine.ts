@@ -11,7 +11,11 @@ export interface EngineOptions {
   /** node-cron expression with seconds; every 15 s by default. */
   cronExpression: string;
   log: Logger;
+  /** Periodic upkeep (pruning), run on the sweep's schedule at most once an hour. */
+  housekeeping?: () => void;
 }
+
+const HOUR = 3_600_000;
 
 /**
  * Runs the countdown: on start it recovers what a previous process left half-done and
@@ -20,6 +24,7 @@ export interface EngineOptions {
  */
 export class CountdownEngine {
   private task: ScheduledTask | undefined;
+  private lastHousekeeping = -Infinity;
 
   constructor(private readonly o: EngineOptions) {}
 
@@ -41,6 +46,11 @@ export class CountdownEngine {
       if (r.claimed < 500) break;
     }
     await this.o.outbox.deliver();
+    const now = this.o.clock.now().toMillis();
+    if (this.o.housekeeping && now - this.lastHousekeeping >= HOUR) {
+      this.lastHousekeeping = now;
+      this.o.housekeeping();
+    }
     return total;
   }
 

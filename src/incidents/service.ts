@@ -550,6 +550,11 @@ export class IncidentService {
     enqueuePost(this.db, { key, incidentId: id, platform: incident.platform, channelId: incident.channelId, message, now: this.now().toMillis() });
   }
 
+  /** Forget delivery keys older than this: platforms stop retrying within minutes. */
+  pruneProcessed(olderThanMs: number): number {
+    return this.sql("DELETE FROM processed_requests WHERE at < ?").run(this.now().toMillis() - olderThanMs).changes;
+  }
+
   /** Record a delivery key once; false when it was already applied (a platform retry). */
   markProcessed(key: string): boolean {
     const info = this.sql("INSERT OR IGNORE INTO processed_requests (key, at) VALUES (?, ?)").run(key, this.now().toMillis());

@@ -139,4 +139,8 @@ export const MIGRATIONS: readonly string[] = [
     at  INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  /* 2 */ `
+  -- Delivery keys are only needed while a platform may still retry: old ones are pruned by time.
+  CREATE INDEX processed_requests_at ON processed_requests (at);
+  `,
 ];

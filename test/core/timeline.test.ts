@@ -3,6 +3,27 @@ import { openDatabase } from "../../src/store/db.js";
 import { appendEvent, verifyChain } from "../../src/incidents/timeline.js";
 import { harness } from "../support/harness.js";
 
+describe("delivery keys", () => {
+  it("are applied once and forgotten after a day by the sweep's housekeeping", async () => {
+    const h = harness();
+    expect(h.app.core.service.markProcessed("slack:command:t1")).toBe(true);
+    expect(h.app.core.service.markProcessed("slack:command:t1")).toBe(false);
+    h.clock.advance({ hours: 23 });
+    await h.app.engine.tick();
+    expect(h.app.core.service.markProcessed("slack:command:t1")).toBe(false);
+    h.clock.advance({ hours: 2 });
+    await h.app.engine.tick();
+    expect(h.app.core.service.markProcessed("slack:command:t1")).toBe(true);
+  });
+
+  it("are pruned through an index", () => {
+    const db = openDatabase(":memory:");
+    const plan = db.prepare("EXPLAIN QUERY PLAN DELETE FROM processed_requests WHERE at < ?").all(0) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(" ")).toContain("processed_requests_at");
+    expect(db.pragma("user_version", { simple: true })).toBe(2);
+  });
+});
+
 describe("timeline", () => {
   it("records every change with actor and time, chained by hash", async () => {
     const h = harness();
