@@ -1,7 +1,7 @@
 import type { CommandDef } from "../src/bot/router.js";
 import { UsageError } from "../src/bot/errors.js";
 import { privateReply, publicReply } from "../src/bot/replies.js";
-import { incidentOf, snapshotOf } from "./shared.js";
+import { incidentOf, snapshotOf, who } from "./shared.js";
 
 const USAGE = "/incident disclose [approve --checked <item,item…> [note] | block [note]]";
 
@@ -36,7 +36,7 @@ export const disclose: CommandDef = {
     const note = ctx.args.positional.slice(1).join(" ") || undefined;
     if (verb === "block") {
       ctx.core.service.recordDisclosureDecision(incidentOf(ctx).id, {}, false, note, ctx.actor.id);
-      return publicReply({ text: `Publication blocked by <@${ctx.actor.id}>${note ? `: ${note}` : "."}` });
+      return publicReply({ text: `Publication blocked by ${who(ctx.actor)}${note ? `: ${note}` : "."}` });
     }
     if (verb !== "approve") throw new UsageError(`Unknown disclose action "${verb}".`, USAGE);
     const checkedFlag = ctx.args.flags.checked;
@@ -47,6 +47,6 @@ export const disclose: CommandDef = {
     if (blockers.length) throw new UsageError(`Not cleared: ${blockers.join("; ")}.`, USAGE);
     const checklist = Object.fromEntries(items.map((i) => [i.id, checked.has(i.id)]));
     ctx.core.service.recordDisclosureDecision(incidentOf(ctx).id, checklist, true, note, ctx.actor.id);
-    return publicReply({ text: `Publication cleared by <@${ctx.actor.id}> (checked: ${[...checked].join(", ")})${note ? `: ${note}` : "."}`, tone: "success" });
+    return publicReply({ text: `Publication cleared by ${who(ctx.actor)} (checked: ${[...checked].join(", ")})${note ? `: ${note}` : "."}`, tone: "success" });
   },
 };

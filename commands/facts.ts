@@ -4,7 +4,7 @@ import type { Reply } from "../src/bot/adapter.js";
 import { parseFactsText, type FactValue } from "../src/rules/facts.js";
 import { publicReply } from "../src/bot/replies.js";
 import { factsForm, factsFormValues, parseFactsForm, FORM_IDS } from "./forms.js";
-import { incidentOf, levelName, present, snapshotOf } from "./shared.js";
+import { incidentOf, levelName, present, snapshotOf, who } from "./shared.js";
 import { reportState } from "../src/report/card.js";
 import type { Actor } from "../src/bot/adapter.js";
 import type { Incident } from "../src/incidents/model.js";
@@ -17,7 +17,7 @@ export function applyFacts(core: Core, incident: Incident, actor: Actor, update:
   const { before, after, snapshot } = change;
   if (!change.changed.length) return { ephemeral: true, message: { text: "No fact changed." } };
   const lines: string[] = [];
-  lines.push(`Facts updated by <@${actor.id}>: ${change.changed.join(", ")}.`);
+  lines.push(`Facts updated by ${who(actor)}: ${change.changed.join(", ")}.`);
   lines.push(
     before.level === after.level
       ? `Level: ${levelName(core, after.level)}${snapshot.incident.classified ? "" : " so far (provisional)"}.`

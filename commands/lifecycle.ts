@@ -4,7 +4,7 @@ import { privateReply, publicReply } from "../src/bot/replies.js";
 import { renderCard } from "../src/report/card.js";
 import { formatBoth } from "../src/report/format.js";
 import { ROLE_NAMES, type RoleName } from "../src/incidents/model.js";
-import { incidentOf, normaliseUser, present, snapshotOf } from "./shared.js";
+import { incidentOf, normaliseUser, present, snapshotOf, who } from "./shared.js";
 
 export const status: CommandDef = {
   name: "status",
@@ -30,7 +30,7 @@ export const update: CommandDef = {
     const hint = snap.initialFiled
       ? "An update report is owed: report it promptly (/incident report --kind update, then /incident submitted <channel> --kind update)."
       : "It will be part of the initial report.";
-    return publicReply({ text: `Development recorded by <@${ctx.actor.id}>: ${text}\n${hint}`, tone: "info" });
+    return publicReply({ text: `Development recorded by ${who(ctx.actor)}: ${text}\n${hint}`, tone: "info" });
   },
 };
 
@@ -62,7 +62,7 @@ export const resolve: CommandDef = {
   mutates: true,
   run(ctx) {
     const snap = ctx.core.service.resolve(incidentOf(ctx).id, ctx.actor.id);
-    const lines = [`Incident #${snap.incident.id} resolved by <@${ctx.actor.id}>.`];
+    const lines = [`Incident #${snap.incident.id} resolved by ${who(ctx.actor)}.`];
     if (snap.incident.finalDueAt) {
       lines.push(
         `Post-incident summary report due ${formatBoth(snap.incident.finalDueAt, ctx.core.pack.authority_zone, ctx.core.displayZone)} (30 days): causes, response measures, harm, accountability, corrective actions, lessons learned. /incident final drafts it.`,
@@ -83,7 +83,7 @@ export const close: CommandDef = {
   mutates: true,
   run(ctx) {
     const snap = ctx.core.service.close(incidentOf(ctx).id, ctx.actor.id, ctx.rest.trim() || undefined);
-    return publicReply({ text: `Incident #${snap.incident.id} closed by <@${ctx.actor.id}>. The timeline stays as the audit trail (/incident timeline).`, tone: "success" });
+    return publicReply({ text: `Incident #${snap.incident.id} closed by ${who(ctx.actor)}. The timeline stays as the audit trail (/incident timeline).`, tone: "success" });
   },
 };
 
@@ -108,6 +108,6 @@ export const police: CommandDef = {
     if (verb !== "reported") throw new UsageError(`Unknown police action "${verb}".`, police.usage);
     const note = ctx.rest.replace(/^\s*reported\s*/, "").trim() || undefined;
     ctx.core.service.recordPoliceReport(incident.id, note, ctx.actor.id);
-    return publicReply({ text: `Police report recorded by <@${ctx.actor.id}>${note ? `: ${note}` : "."}` });
+    return publicReply({ text: `Police report recorded by ${who(ctx.actor)}${note ? `: ${note}` : "."}` });
   },
 };

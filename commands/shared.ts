@@ -59,3 +59,11 @@ export function levelName(core: Core, id: string): string {
   const l = core.pack.levels.find((x) => x.id === id);
   return l ? `${l.en} (${l.zh})` : id;
 }
+
+/**
+ * Who did something, as a name: in Slack a <@id> in a posted message notifies that user,
+ * and a record of who acted should not ping anyone. Platforms that give no name get the id.
+ */
+export function who(actor: { id: string; name?: string }): string {
+  return actor.name ? `@${actor.name}` : `<@${actor.id}>`;
+}

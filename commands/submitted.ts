@@ -8,7 +8,7 @@ import type { SubmissionKind } from "../src/incidents/model.js";
 import { nextReportKind } from "../src/report/draft.js";
 import { formatBoth } from "../src/report/format.js";
 import { FORM_IDS, submissionForm } from "./forms.js";
-import { draftFor, incidentOf, parseKind, snapshotOf } from "./shared.js";
+import { draftFor, incidentOf, parseKind, snapshotOf, who } from "./shared.js";
 
 const USAGE = "/incident submitted <hotline|website|wechat_mini_program|wechat_public_account|email|fax> [reference] [--kind initial|supplementary|update|final] [--at <ISO time>]";
 
@@ -33,7 +33,7 @@ function record(ctx: CommandContext | FormContext, a: SubmissionArgs): Reply {
   );
   const channel = core.pack.channels.find((c) => c.id === a.channel);
   const lines = [
-    `${kind[0]?.toUpperCase()}${kind.slice(1)} report recorded as filed via ${channel?.en ?? a.channel}${a.reference ? ` (ref ${a.reference})` : ""} at ${formatBoth(submission.submittedAt, core.pack.authority_zone, core.displayZone)} by <@${ctx.actor.id}>.`,
+    `${kind[0]?.toUpperCase()}${kind.slice(1)} report recorded as filed via ${channel?.en ?? a.channel}${a.reference ? ` (ref ${a.reference})` : ""} at ${formatBoth(submission.submittedAt, core.pack.authority_zone, core.displayZone)} by ${who(ctx.actor)}.`,
     "The draft as filed is frozen in the timeline.",
   ];
   if (kind === "initial") {

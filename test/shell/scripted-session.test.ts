@@ -59,7 +59,7 @@ describe("shell adapter, scripted", () => {
       "Every item is written: ready to submit.",
       "Initial report recorded as filed via 12387 hotline (ref 12387-0302-118) at 2026-03-02 13:20 CST",
       "Filed after the deadline",
-      "Incident #1 resolved by <@alice>.",
+      "Incident #1 resolved by @alice.",
       "Post-incident summary report due 2026-04-01 14:30 CST",
       "Hash chain intact",
     ];
