@@ -108,7 +108,7 @@ export class InteractionHandler {
     }
     if (interaction.isChatInputCommand()) return this.command(interaction, channelId);
     if (interaction.isButton()) return this.button(interaction, channelId);
-    return this.modal(interaction, channelId);
+    return this.modal(interaction);
   }
 
   private async command(interaction: ChatInputCommandInteraction, channelId: string): Promise<void> {
@@ -151,7 +151,8 @@ export class InteractionHandler {
     await this.answer(interaction, async () => ({ kind: "reply", reply: await this.o.app.router.action({ actor, channelId, action: name, value }) }), false);
   }
 
-  private async modal(interaction: ModalSubmitInteraction, channelId: string): Promise<void> {
+  /** A modal's incident and channel come back in its custom_id, not from where it was submitted. */
+  private async modal(interaction: ModalSubmitInteraction): Promise<void> {
     const ref = parseModalId(interaction.customId);
     if (!ref) {
       await this.send(interaction, plain("⚠️ This form is no longer supported; open it again."), true);

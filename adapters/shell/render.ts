@@ -1,5 +1,4 @@
 import type { Message } from "../../src/bot/message.js";
-import type { FormDef } from "../../src/bot/forms.js";
 
 const TONE_MARK: Record<string, string> = { danger: "!!", warning: "! ", success: "ok", info: "  " };
 
@@ -12,12 +11,4 @@ export function renderText(message: Message, options: { channel?: string; epheme
   if (message.buttons?.length) lines.push(`   buttons: ${message.buttons.map((b) => `[${b.label}] (/incident ${b.action.replace(/_/g, " ")})`).join(" ")}`);
   for (const a of message.attachments ?? []) lines.push(`   attachment: ${a.filename} (${a.content.length} characters)`);
   return lines.join("\n");
-}
-
-/** How to fill a form when prompts are not possible (piped input). */
-export function formHint(form: FormDef): string {
-  return [
-    `This opens the form "${form.title.en}" in chat. In a script, give the values inline instead, e.g.:`,
-    `  fields: ${form.fields.map((f) => f.name).join(", ")}`,
-  ].join("\n");
 }

@@ -87,10 +87,6 @@ export class Outbox {
     return this.running;
   }
 
-  pendingCount(): number {
-    return (this.o.db.prepare("SELECT count(*) AS n FROM outbox WHERE status != 'sent'").get() as { n: number }).n;
-  }
-
   private claim(): OutboxRow[] {
     const { db, bootId } = this.o;
     return db

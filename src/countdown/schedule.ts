@@ -31,10 +31,6 @@ export interface WarningRow {
   status: string;
 }
 
-export function pendingWarnings(db: Db, incidentId: number): WarningRow[] {
-  return db.prepare("SELECT * FROM warnings WHERE incident_id = ? AND status = 'pending' ORDER BY due_at, id").all(incidentId) as WarningRow[];
-}
-
 /** When the next pending warning falls due (drills step the clock through these). */
 export function nextDueAt(db: Db): number | undefined {
   const row = db.prepare("SELECT min(due_at) AS due FROM warnings WHERE status = 'pending'").get() as { due: number | null };

@@ -7,8 +7,7 @@ import { classify, deadlineFrom, provisionalDeadlineRule, type Classification } 
 import type { FactValue, Facts } from "../rules/facts.js";
 import { appendEvent, eventsOf, type TimelineEvent } from "./timeline.js";
 import { replan } from "../countdown/schedule.js";
-import { enqueueCardRefresh, enqueuePost } from "../countdown/outbox-store.js";
-import type { Message } from "../bot/message.js";
+import { enqueueCardRefresh } from "../countdown/outbox-store.js";
 import type {
   Development,
   Incident,
@@ -530,24 +529,9 @@ export class IncidentService {
     });
   }
 
-  setChannel(id: number, channelId: string, channelName: string, actor: string): void {
-    this.tx(() => {
-      this.sql("UPDATE incidents SET channel_id = ?, channel_name = ? WHERE id = ?").run(channelId, channelName, id);
-      this.event(id, actor, "channel_linked", { channel_id: channelId, channel: channelName });
-      this.refresh(id);
-    });
-  }
-
   setCardMessage(id: number, messageId: string): void {
     // Not an audit event: which chat message shows the card is presentation, not incident state.
     this.sql("UPDATE incidents SET card_message_id = ? WHERE id = ?").run(messageId, id);
-  }
-
-  /** Queue a message for the incident channel, delivered by the outbox (retried, never lost). */
-  announce(id: number, key: string, message: Message): void {
-    const incident = this.get(id);
-    if (!incident.channelId) return;
-    enqueuePost(this.db, { key, incidentId: id, platform: incident.platform, channelId: incident.channelId, message, now: this.now().toMillis() });
   }
 
   /** Forget delivery keys older than this: platforms stop retrying within minutes. */
