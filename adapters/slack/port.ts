@@ -16,7 +16,7 @@ export interface SlackPortOptions {
   memberCacheMs?: number;
   /** How many recent messages the mayExist look-up reads. */
   historyDepth?: number;
-  /** How long a user's time zone is trusted (the core asks on every command). */
+  /** How long a user's time zone is trusted (replies that show times ask for it). */
   zoneCacheMs?: number;
 }
 
