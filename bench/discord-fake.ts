@@ -520,6 +520,15 @@ export class FakeDiscord {
         return this.channelJson(channel);
       }
     }
+    if ((m = /^\/channels\/(\d+)\/permissions\/(\d+)$/.exec(path)) && method === "PUT") {
+      const channel = this.channels.get(m[1] as string);
+      if (!channel) throw new HttpError(404, { message: "Unknown Channel", code: 10003 });
+      const overwrite = { id: m[2] as string, type: Number(body.type), allow: String(body.allow ?? "0"), deny: String(body.deny ?? "0") };
+      if (overwrite.type !== 0 && overwrite.type !== 1) throw invalid("type must be 0 (role) or 1 (member)");
+      channel.permission_overwrites = [...channel.permission_overwrites.filter((o) => o.id !== overwrite.id), overwrite];
+      this.gateway.dispatch("CHANNEL_UPDATE", this.channelJson(channel));
+      return undefined;
+    }
     if ((m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
       const channelId = m[1] as string;
       if (!this.channels.has(channelId)) throw new HttpError(404, { message: "Unknown Channel", code: 10003 });

@@ -39,18 +39,29 @@ const ROLE_USAGE = `/incident role <${ROLE_NAMES.join("|")}> <@user>`;
 export const role: CommandDef = {
   name: "role",
   usage: ROLE_USAGE,
-  summary: "assign the commander, compliance lead or scribe",
+  summary: "assign the commander, compliance lead or scribe (and bring them into the channel)",
   needsIncident: true,
   mutates: true,
-  run(ctx) {
+  async run(ctx) {
     const [roleWord, userWord, ...extra] = ctx.args.positional;
     if (!roleWord || !userWord || extra.length) throw new UsageError("Name a role and a user.", ROLE_USAGE);
     const roleName = roleWord.toLowerCase();
     if (!(ROLE_NAMES as readonly string[]).includes(roleName)) throw new UsageError(`"${roleWord}" is not a role.`, ROLE_USAGE);
     const user = normaliseUser(userWord);
     if (!user) throw new UsageError("Name the user, e.g. @alice.", ROLE_USAGE);
-    ctx.core.service.setRole(incidentOf(ctx).id, roleName as RoleName, user, ctx.actor.id);
-    return publicReply({ text: `<@${user}> is now the ${roleName} of incident #${incidentOf(ctx).id}.`, mentions: [user] });
+    const incident = incidentOf(ctx);
+    ctx.core.service.setRole(incident.id, roleName as RoleName, user, ctx.actor.id);
+    const lines = [`<@${user}> is now the ${roleName} of incident #${incident.id}.`];
+    // A role holder must be able to act in the war room: bring them in.
+    if (incident.channelId && incident.platform === ctx.actor.platform) {
+      try {
+        await ctx.port.invite(incident.channelId, [user]);
+      } catch (err) {
+        ctx.core.log.error(`could not invite ${user} to incident #${incident.id}: ${(err as Error).message}`);
+        lines.push(`⚠️ Could not add <@${user}> to the incident channel; invite them by hand.`);
+      }
+    }
+    return publicReply({ text: lines.join("\n"), mentions: [user] });
   },
 };
 

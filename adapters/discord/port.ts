@@ -94,6 +94,16 @@ export class DiscordPort implements ChatPort {
     return { id: created.id, name: created.name };
   }
 
+  /** Public war rooms are open to the server already; a private one gets a member overwrite. */
+  async invite(channelId: string, userIds: string[]): Promise<void> {
+    const channel = this.client.channels.cache.get(channelId) ?? (await this.client.channels.fetch(channelId).catch(() => null));
+    if (!(channel instanceof GuildChannel)) throw new Error(`unknown Discord channel ${channelId}`);
+    if (!(channel.permissionOverwrites.cache.get(channel.guild.id)?.deny.has(VIEW) ?? false)) return;
+    for (const userId of new Set(userIds)) {
+      await this.client.rest.put(Routes.channelPermission(channelId, userId), { body: { type: 1, allow: String(TALK), deny: "0" } });
+    }
+  }
+
   async setTopic(channelId: string, topic: string): Promise<void> {
     await this.client.rest.patch(Routes.channel(channelId), { body: { topic: topic.slice(0, 1024) } });
   }

@@ -36,11 +36,16 @@ export class ShellPort implements ChatPort {
     return [...this.channels.keys()];
   }
 
-  invite(channelId: string, userId: string): boolean {
+  /** The shell's own /invite: false when the channel is not one the bot made. */
+  addMember(channelId: string, userId: string): boolean {
     const c = this.channels.get(channelId);
     if (!c) return false;
     c.members.add(userId);
     return true;
+  }
+
+  async invite(channelId: string, userIds: string[]): Promise<void> {
+    for (const u of userIds) if (this.addMember(channelId, u)) this.write(`-- ${u} joined #${channelId}`);
   }
 
   async createChannel(req: ChannelRequest): Promise<{ id: string; name: string }> {

@@ -103,7 +103,7 @@ export class ShellSession {
         return true;
       case "/invite":
         if (!arg) this.write("usage: /invite <user>");
-        else if (this.port.invite(this.channel, arg.replace(/^@/, ""))) this.write(`-- ${arg} joined #${this.channel}`);
+        else if (this.port.addMember(this.channel, arg.replace(/^@/, ""))) this.write(`-- ${arg} joined #${this.channel}`);
         else this.write(`#${this.channel} is not a channel the bot made; nothing to invite to`);
         return true;
       case "/channels":

@@ -82,8 +82,7 @@ export class SlackPort implements ChatPort {
       }
     }
     this.members.delete(created.id);
-    const users = await this.expandUsers([...request.members, ...this.o.responderIds]);
-    await this.invite(created.id, users);
+    await this.invite(created.id, [...request.members, ...this.o.responderIds]);
     if (request.topic) await this.setTopic(created.id, request.topic);
     return created;
   }
@@ -105,7 +104,12 @@ export class SlackPort implements ChatPort {
     return [...out];
   }
 
-  private async invite(channel: string, users: string[]): Promise<void> {
+  async invite(channelId: string, userIds: string[]): Promise<void> {
+    await this.inviteUsers(channelId, await this.expandUsers(userIds));
+    this.members.delete(channelId);
+  }
+
+  private async inviteUsers(channel: string, users: string[]): Promise<void> {
     for (let i = 0; i < users.length; i += INVITE_BATCH) {
       const batch = users.slice(i, i + INVITE_BATCH);
       try {
@@ -118,7 +122,7 @@ export class SlackPort implements ChatPort {
           this.o.log.error(`could not invite ${batch[0]} to ${channel}: ${code ?? (err as Error).message}`);
           continue;
         }
-        for (const user of batch) await this.invite(channel, [user]);
+        for (const user of batch) await this.inviteUsers(channel, [user]);
       }
     }
   }

@@ -75,6 +75,8 @@ export interface ChatPort {
   readonly platform: string;
   createChannel(request: ChannelRequest): Promise<{ id: string; name: string }>;
   setTopic(channelId: string, topic: string): Promise<void>;
+  /** Let these users into the incident channel (a no-op where they can already see it). */
+  invite(channelId: string, userIds: string[]): Promise<void>;
   /**
    * Post a message. With an idempotency key, posting the same key twice must show the
    * message once (Discord: enforce_nonce; Slack: message metadata look-up; shell: key log),

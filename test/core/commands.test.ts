@@ -97,6 +97,18 @@ describe("rights", () => {
     expect(textOf(ok)).toContain("Incident #1 resolved by <@carol>");
   });
 
+  it("brings a new role holder into the incident channel", async () => {
+    const h = harness();
+    await h.say("open Payment DB outage");
+    expect(await h.port.isMember(h.room(), "erin")).toBe(false);
+    const r = await h.say("role compliance <@erin>");
+    expect(textOf(r)).toBe("<@erin> is now the compliance of incident #1.");
+    expect(r.message?.mentions).toEqual(["erin"]);
+    expect(await h.port.isMember(h.room(), "erin")).toBe(true);
+    const ok = await h.say("resolve", { user: "erin" });
+    expect(textOf(ok)).toContain("Incident #1 resolved by <@erin>");
+  });
+
   it("checks rights on form submissions too", async () => {
     const h = harness();
     await h.say("open Payment DB outage");

@@ -234,4 +234,18 @@ describe("Discord adapter, end to end against a fake Discord", () => {
     const refused = await finalAnswer(h.fake, h.fake.slash(mallory, channelId, "update", { text: "hello" }));
     expect(isEphemeral(refused)).toBe(true);
   });
+
+  it("brings a role holder into a private war room", async () => {
+    const dave = h.fake.addUser("dave", []);
+    const before = await finalAnswer(h.fake, h.fake.slash(dave, channelId, "update", { text: "from dave" }));
+    expect(isEphemeral(before)).toBe(true);
+    const assigned = await finalAnswer(h.fake, h.fake.slash(alice, channelId, "role", { role: "scribe", user: dave.id }));
+    expect(textOf(assigned)).toContain("is now the scribe");
+    const put = h.fake.callsTo("PUT", new RegExp(`/channels/${channelId}/permissions/${dave.id}$`));
+    expect(put).toHaveLength(1);
+    expect(put[0]?.body).toMatchObject({ type: 1, deny: "0" });
+    const after = await finalAnswer(h.fake, h.fake.slash(dave, channelId, "update", { text: "from dave" }));
+    expect(isEphemeral(after)).toBe(false);
+    expect(textOf(after)).toContain("from dave");
+  });
 });

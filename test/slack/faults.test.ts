@@ -57,6 +57,19 @@ describe("Slack adapter: bad input, strangers, taken names, rate limits, crashes
     expect(h.app.core.service.snapshot(1).facts.operator_type).toBeUndefined();
   });
 
+  it("invites a new role holder, who may then act", async () => {
+    const erin = "UERIN";
+    const before = await h.command("update from erin", erin, channel);
+    expect(String((await h.responded(before.responseUrlId)).body.text)).toContain("Only members of the incident channel");
+    const res = await h.command(`role scribe <@${erin}|erin>`, ALICE, channel);
+    expect(res.status).toBe(200);
+    const invite = await h.fake.waitFor((c) => c.method === "conversations.invite" && String(c.body.users) === erin);
+    expect(invite.body.channel).toBe(channel);
+    const after = await h.command("update from erin", erin, channel);
+    expect(after.status).toBe(200);
+    await h.fake.waitFor((c) => c.method === "chat.postMessage" && c.body.channel === channel && String(c.body.text).includes("from erin"));
+  });
+
   it("opens the facts modal from the card's button with the press's trigger", async () => {
     const press = await h.press("facts", "1", ALICE, channel);
     expect(press.status).toBe(200);

@@ -31,6 +31,11 @@ export class RecordingPort implements ChatPort {
     this.channels.set(id, { name, topic: req.topic ?? "", members: new Set(req.members), private: req.private });
     return { id, name };
   }
+  async invite(channelId: string, userIds: string[]): Promise<void> {
+    const c = this.channels.get(channelId);
+    if (!c) throw new Error(`no channel ${channelId}`);
+    for (const u of userIds) c.members.add(u);
+  }
   async setTopic(channelId: string, topic: string): Promise<void> {
     const c = this.channels.get(channelId);
     if (c) c.topic = topic;
