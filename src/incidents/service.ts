@@ -3,7 +3,7 @@ import type { Statement } from "better-sqlite3";
 import type { Db } from "../store/db.js";
 import type { Clock } from "../time/clock.js";
 import type { RulePack } from "../rules/pack.js";
-import { classify, deadlineFrom, provisionalDeadlineRule, type Classification } from "../rules/classify.js";
+import { classify, deadlineFrom, provisionalDeadlineRule, reportDeadlineRule, type Classification } from "../rules/classify.js";
 import type { FactValue, Facts } from "../rules/facts.js";
 import { appendEvent, eventsOf, type TimelineEvent } from "./timeline.js";
 import { replan } from "../countdown/schedule.js";
@@ -173,10 +173,9 @@ export class IncidentService {
       const rule = provisionalDeadlineRule(this.pack, facts);
       return { deadlineAt: iso(deadlineFrom(this.pack, aware, rule.hours)), hours: rule.hours, provisional: true, rule };
     }
-    if (!classification.reportable || classification.deadline_hours === null) return null;
-    const hours = classification.deadline_hours;
-    const rule = this.pack.deadlines.find((d) => d.hours === hours) ?? provisionalDeadlineRule(this.pack, facts);
-    return { deadlineAt: iso(deadlineFrom(this.pack, aware, hours)), hours, provisional: false, rule };
+    if (!classification.reportable) return null;
+    const rule = reportDeadlineRule(this.pack, facts);
+    return { deadlineAt: iso(deadlineFrom(this.pack, aware, rule.hours)), hours: rule.hours, provisional: false, rule };
   }
 
   snapshot(id: number): IncidentSnapshot {
