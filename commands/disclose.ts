@@ -2,6 +2,7 @@ import type { CommandDef } from "../src/bot/router.js";
 import { UsageError } from "../src/bot/errors.js";
 import { privateReply, publicReply } from "../src/bot/replies.js";
 import { incidentOf, snapshotOf, who } from "./shared.js";
+import { label, loadTemplates } from "../src/report/templates.js";
 
 const USAGE = "/incident disclose [approve --checked <item,item…> [note] | block [note]]";
 
@@ -25,7 +26,7 @@ export const disclose: CommandDef = {
     if ((snap.classification.reportable || !snap.incident.classified) && !snap.initialFiled) blockers.push("the CAC report is not yet recorded as filed (/incident submitted)");
     if (!verb) {
       const lines = [
-        "Publication gate (draft Measures for the Publication of Cybersecurity Threat Information, Arts. 5–6; a draft, not settled law):",
+        `${label(loadTemplates(), "publication_gate").en}:`,
         ...items.map((i) => `☐ ${i.id}: ${i.en} / ${i.zh}`),
         snap.incident.disclosureClearedAt ? "Status: cleared for publication." : "Status: not cleared. Nothing may be published yet.",
         ...blockers.map((b) => `Blocked: ${b}.`),

@@ -6,6 +6,7 @@ import { publicReply } from "../src/bot/replies.js";
 import { factsForm, factsFormValues, parseFactsForm, FORM_IDS } from "./forms.js";
 import { incidentOf, levelName, present, snapshotOf, who } from "./shared.js";
 import { reportState } from "../src/report/card.js";
+import { label, loadTemplates } from "../src/report/templates.js";
 import type { Actor } from "../src/bot/adapter.js";
 import type { Incident } from "../src/incidents/model.js";
 
@@ -24,11 +25,12 @@ export function applyFacts(core: Core, incident: Incident, actor: Actor, update:
       : `Level: ${levelName(core, before.level)} → ${levelName(core, after.level)}.`,
   );
   for (const c of after.criteria) lines.push(`• ${c.text_en} — ${c.fact} = ${String(c.value)} (threshold ${JSON.stringify(c.threshold)})${c.confirmed ? "" : " — threshold unconfirmed: verify against the official text"}`);
-  lines.push(after.reportable || !snapshot.incident.classified ? reportState(present(core), snapshot) : "General incident: no report required under the CAC Measures; other laws or sector rules may still require one.");
+  // reportState speaks for a running clock and for a classified general incident alike.
+  lines.push(reportState(present(core), snapshot));
   if (after.missing.length) {
     lines.push(`Unknown facts that could raise the level: ${after.missing.join(", ")}`);
   }
-  if (update.suspected_crime === true && !snapshot.incident.policeReportedAt) lines.push("A crime is suspected: report it to the local police in time (/incident police reported <note>).");
+  if (update.suspected_crime === true && !snapshot.incident.policeReportedAt) lines.push(label(loadTemplates(), "police").en);
   return publicReply({ text: lines.join("\n"), title: `Incident #${incident.id} classification`, tone: after.reportable ? "warning" : "info" });
 }
 

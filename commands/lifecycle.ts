@@ -3,6 +3,7 @@ import { UsageError } from "../src/bot/errors.js";
 import { privateReply, publicReply } from "../src/bot/replies.js";
 import { renderCard } from "../src/report/card.js";
 import { formatBoth } from "../src/report/format.js";
+import { label, loadTemplates } from "../src/report/templates.js";
 import { ROLE_NAMES, type RoleName } from "../src/incidents/model.js";
 import { incidentOf, normaliseUser, present, snapshotOf, who } from "./shared.js";
 
@@ -112,7 +113,7 @@ export const police: CommandDef = {
       const state = snap.incident.policeReportedAt
         ? `Police report recorded at ${formatBoth(snap.incident.policeReportedAt, ctx.core.pack.authority_zone, ctx.core.displayZone)}.`
         : snap.facts.suspected_crime === true
-          ? "A crime is suspected and no police report is recorded: report to the local police in time, then /incident police reported <note>."
+          ? `No police report is recorded yet. ${label(loadTemplates(), "police").en}`
           : "No crime is recorded as suspected (fact suspected_crime). If one is, report it to the local police in time.";
       return privateReply(state);
     }

@@ -6,6 +6,7 @@ import { UsageError } from "../src/bot/errors.js";
 import { publicReply } from "../src/bot/replies.js";
 import { parseInstant, parseFactsText, type FactValue } from "../src/rules/facts.js";
 import { IncidentError } from "../src/incidents/service.js";
+import { isInFuture } from "../src/time/clock.js";
 import { FORM_IDS, openForm } from "./forms.js";
 import { present, slugify } from "./shared.js";
 import { reportState } from "../src/report/card.js";
@@ -23,7 +24,8 @@ export interface OpenArgs {
 /** Create the war-room channel, then the incident: the channel name carries the awareness date in CST. */
 export async function openIncident(core: Core, port: ChatPort, actor: Actor, a: OpenArgs): Promise<Reply> {
   const aware = a.awareAt ?? core.clock.now();
-  if (aware.toMillis() > core.clock.now().toMillis() + 60_000) throw new IncidentError("The time of awareness cannot be in the future.");
+  // Checked before the channel is made, so a typo leaves no empty war room behind.
+  if (isInFuture(core.clock, aware)) throw new IncidentError("The time of awareness cannot be in the future.");
   const date = aware.setZone(core.pack.authority_zone).toFormat("yyyyLLdd");
   const channel = await port.createChannel({
     name: `inc-${date}-${slugify(a.title)}`,
@@ -95,7 +97,7 @@ export const openFormHandler: FormHandler = {
     if (values.aware_at?.trim()) {
       awareAt = parseInstant(values.aware_at, ctx.core.pack.authority_zone);
       if (!awareAt) errors.aware_at = "Not an ISO-8601 time (e.g. 2026-03-02T09:00+08:00).";
-      else if (awareAt.toMillis() > ctx.core.clock.now().toMillis() + 60_000) errors.aware_at = "Cannot be in the future.";
+      else if (isInFuture(ctx.core.clock, awareAt)) errors.aware_at = "Cannot be in the future.";
     }
     const pairs = [
       values.operator_type?.trim() ? `operator_type=${values.operator_type.trim()}` : "",

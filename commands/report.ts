@@ -66,7 +66,7 @@ export const report: CommandDef = {
     if (ctx.words[0] === "edit") return editItems(ctx, "incident", REPORT_USAGE);
     if (ctx.args.positional.length) throw new UsageError(`Unknown argument "${ctx.args.positional[0]}".`, REPORT_USAGE);
     const kind = ctx.args.flags.kind === undefined ? undefined : parseKind(ctx.args.flags.kind, "initial");
-    return draftReply(draftFor(ctx, kind), langOf(ctx.args.flags.lang));
+    return draftReply(draftFor(ctx.core, snapshotOf(ctx), kind), langOf(ctx.args.flags.lang));
   },
 };
 
@@ -81,7 +81,7 @@ export const final: CommandDef = {
   run(ctx) {
     if (ctx.words[0] === "edit") return editItems(ctx, "post_incident", FINAL_USAGE);
     if (ctx.args.positional.length) throw new UsageError(`Unknown argument "${ctx.args.positional[0]}".`, FINAL_USAGE);
-    return draftReply(draftFor(ctx, "final"), langOf(ctx.args.flags.lang));
+    return draftReply(draftFor(ctx.core, snapshotOf(ctx), "final"), langOf(ctx.args.flags.lang));
   },
 };
 

@@ -1,5 +1,4 @@
 import { IANAZone } from "luxon";
-import type { CommandContext } from "../src/bot/router.js";
 import type { Core } from "../src/bot/core.js";
 import type { Incident, IncidentSnapshot } from "../src/incidents/model.js";
 import type { PresentOptions } from "../src/report/card.js";
@@ -38,9 +37,9 @@ export function parseKind(value: string | true | undefined, fallback: Submission
   throw new UsageError(`--kind takes one of ${SUBMISSION_KINDS.join(", ")}`);
 }
 
-export function draftFor(ctx: CommandContext | { core: Core; incident?: Incident }, kind?: SubmissionKind): Draft {
-  const snap = snapshotOf(ctx);
-  return buildDraft(ctx.core.pack, loadTemplates(), snap, kind ?? nextReportKind(snap), ctx.core.clock.now());
+/** The draft of the given report (default: the one owed next) from a snapshot already read. */
+export function draftFor(core: Core, snap: IncidentSnapshot, kind?: SubmissionKind): Draft {
+  return buildDraft(core.pack, loadTemplates(), snap, kind ?? nextReportKind(snap), core.clock.now());
 }
 
 /** Channel names: lower case ASCII, digits and dashes; a title in Chinese falls back to "incident". */

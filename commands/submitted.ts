@@ -4,6 +4,7 @@ import type { Reply } from "../src/bot/adapter.js";
 import { UsageError } from "../src/bot/errors.js";
 import { publicReply } from "../src/bot/replies.js";
 import { parseInstant } from "../src/rules/facts.js";
+import { isInFuture } from "../src/time/clock.js";
 import type { SubmissionKind } from "../src/incidents/model.js";
 import { nextReportKind } from "../src/report/draft.js";
 import { formatBoth } from "../src/report/format.js";
@@ -24,7 +25,7 @@ function record(ctx: CommandContext | FormContext, a: SubmissionArgs): Reply {
   const incident = incidentOf(ctx);
   const snap = snapshotOf(ctx);
   const kind = a.kind ?? nextReportKind(snap);
-  const draft = draftFor(ctx, kind);
+  const draft = draftFor(core, snap, kind);
   const filed = draft.items.filter((i) => !i.missing).map((i) => i.id);
   const { submission, snapshot } = core.service.recordSubmission(
     incident.id,
@@ -86,7 +87,7 @@ export const submissionFormHandler: FormHandler = {
     if (values.submitted_at?.trim()) {
       at = parseInstant(values.submitted_at, ctx.core.pack.authority_zone);
       if (!at) errors.submitted_at = "Not an ISO-8601 time (e.g. 2026-03-02T12:40+08:00).";
-      else if (at.toMillis() > ctx.core.clock.now().toMillis() + 60_000) errors.submitted_at = "Cannot be in the future.";
+      else if (isInFuture(ctx.core.clock, at)) errors.submitted_at = "Cannot be in the future.";
     }
     let kind: SubmissionKind | undefined;
     if (values.kind?.trim()) {

@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import type { Statement } from "better-sqlite3";
 import type { Db } from "../store/db.js";
-import type { Clock } from "../time/clock.js";
+import { isInFuture, type Clock } from "../time/clock.js";
 import type { RulePack } from "../rules/pack.js";
 import { classify, deadlineFrom, provisionalDeadlineRule, reportDeadlineRule, type Classification } from "../rules/classify.js";
 import type { FactValue, Facts } from "../rules/facts.js";
@@ -105,11 +105,16 @@ export interface FactsChange {
  * crash leaves either all of it or none.
  */
 export class IncidentService {
+  /** The facts any criterion reads: knowing one of them ends the provisional clock. */
+  private readonly classificationFacts: ReadonlySet<string>;
+
   constructor(
     readonly db: Db,
     readonly pack: RulePack,
     readonly clock: Clock,
-  ) {}
+  ) {
+    this.classificationFacts = new Set(pack.criteria.flatMap((c) => [c.when.fact, ...(c.also ?? []).map((a) => a.fact)]));
+  }
 
   private readonly statements = new Map<string, Statement>();
 
@@ -162,9 +167,6 @@ export class IncidentService {
     return out;
   }
 
-  private classificationFacts(): Set<string> {
-    return new Set(this.pack.criteria.flatMap((c) => [c.when.fact, ...(c.also ?? []).map((a) => a.fact)]));
-  }
 
   /** The report clock owed for these facts, or null when none is (classified general). */
   reportClock(facts: Facts, classification: Classification, classified: boolean): ReportClock | null {
@@ -261,24 +263,33 @@ export class IncidentService {
   /** Re-derive level, deadline and clocks from the stored facts; re-plan the warnings. */
   private refresh(id: number): IncidentSnapshot {
     const now = this.now();
-    const incident = this.get(id);
-    const facts = this.factsOf(id, incident.awareAt);
-    const classification = classify(this.pack, facts);
-    const known = this.classificationFacts();
-    const classified = Object.keys(facts).some((f) => known.has(f));
-    const clock = this.reportClock(facts, classification, classified);
-    this.db
-      .prepare(
-        `UPDATE incidents SET level = ?, reportable = ?, classified = ?, deadline_at = ?, deadline_hours = ?, updated_at = ? WHERE id = ?`,
-      )
-      .run(classification.level, classification.reportable ? 1 : 0, classified ? 1 : 0, clock?.deadlineAt ?? null, clock?.hours ?? null, iso(now), id);
+    // "Classified" is the one stored input the snapshot's clock needs: settle it first, then
+    // read the snapshot once and store what it derived (level, deadline) for listings.
+    const known = this.classificationFacts;
+    const names = this.sql("SELECT name FROM facts WHERE incident_id = ?").pluck().all(id) as string[];
+    const classified = names.some((f) => known.has(f));
+    this.sql("UPDATE incidents SET classified = ?, updated_at = ? WHERE id = ?").run(classified ? 1 : 0, iso(now), id);
     const snap = this.snapshot(id);
-    const reportOwed = snap.incident.status !== "closed" && !snap.initialFiled && snap.clock !== null;
+    const { classification, clock } = snap;
+    this.sql("UPDATE incidents SET level = ?, reportable = ?, deadline_at = ?, deadline_hours = ? WHERE id = ?").run(
+      classification.level,
+      classification.reportable ? 1 : 0,
+      clock?.deadlineAt ?? null,
+      clock?.hours ?? null,
+      id,
+    );
+    Object.assign(snap.incident, {
+      level: classification.level,
+      reportable: classification.reportable,
+      deadlineAt: clock?.deadlineAt ?? null,
+      deadlineHours: clock?.hours ?? null,
+    });
+    const reportOwed = snap.incident.status !== "closed" && !snap.initialFiled && clock !== null;
     const finalOwed =
       snap.incident.status === "resolved" && snap.incident.reportable && !snap.finalFiled && snap.incident.finalDueAt !== null;
     replan(this.db, this.pack.countdown, id, {
       now: now.toMillis(),
-      report: reportOwed && snap.clock ? { awareAt: ms(snap.incident.awareAt), deadlineAt: ms(snap.clock.deadlineAt) } : undefined,
+      report: reportOwed && clock ? { awareAt: ms(snap.incident.awareAt), deadlineAt: ms(clock.deadlineAt) } : undefined,
       postIncident:
         finalOwed && snap.incident.resolvedAt && snap.incident.finalDueAt
           ? { resolvedAt: ms(snap.incident.resolvedAt), dueAt: ms(snap.incident.finalDueAt) }
@@ -297,8 +308,7 @@ export class IncidentService {
   }
 
   private checkNotFuture(at: DateTime, what: string): void {
-    // A little slack for clocks that disagree by a few seconds.
-    if (at.toMillis() > this.now().toMillis() + 60_000) {
+    if (isInFuture(this.clock, at)) {
       throw new IncidentError(`The ${what} cannot be in the future (${at.toISO()}).`);
     }
   }
@@ -310,8 +320,8 @@ export class IncidentService {
     const awareAt = req.awareAt ?? now;
     this.checkNotFuture(awareAt, "time of awareness");
     return this.tx(() => {
-      const info = this.db
-        .prepare(
+      const info = this
+        .sql(
           `INSERT INTO incidents (title, description, status, platform, channel_id, channel_name, private, opened_by, created_at, aware_at, level, updated_at)
            VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -324,8 +334,8 @@ export class IncidentService {
         channel: req.channelName,
         private: req.private ?? false,
       });
-      this.db
-        .prepare("INSERT INTO roles (incident_id, role, user_id, assigned_at, assigned_by) VALUES (?, 'commander', ?, ?, ?)")
+      this
+        .sql("INSERT INTO roles (incident_id, role, user_id, assigned_at, assigned_by) VALUES (?, 'commander', ?, ?, ?)")
         .run(id, req.actor, iso(now), req.actor);
       this.event(id, req.actor, "role_assigned", { role: "commander", user: req.actor });
       const facts = { ...(req.facts ?? {}) };
@@ -346,8 +356,8 @@ export class IncidentService {
       changed.push(name);
       if (value === null) this.sql("DELETE FROM facts WHERE incident_id = ? AND name = ?").run(id, name);
       else
-        this.db
-          .prepare(
+        this
+          .sql(
             `INSERT INTO facts (incident_id, name, value, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
              ON CONFLICT (incident_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
           )
@@ -390,8 +400,8 @@ export class IncidentService {
   setRole(id: number, role: RoleName, userId: string, actor: string): IncidentSnapshot {
     return this.tx(() => {
       this.assertOpen(this.get(id), "assigning roles");
-      this.db
-        .prepare(
+      this
+        .sql(
           `INSERT INTO roles (incident_id, role, user_id, assigned_at, assigned_by) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (incident_id, role) DO UPDATE SET user_id = excluded.user_id, assigned_at = excluded.assigned_at, assigned_by = excluded.assigned_by`,
         )
@@ -417,8 +427,8 @@ export class IncidentService {
         changed.push(item);
         if (!value) this.sql("DELETE FROM report_items WHERE incident_id = ? AND report = ? AND item = ?").run(id, report, item);
         else
-          this.db
-            .prepare(
+          this
+            .sql(
               `INSERT INTO report_items (incident_id, report, item, value, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)
                ON CONFLICT (incident_id, report, item) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
             )
@@ -448,8 +458,8 @@ export class IncidentService {
       this.checkNotFuture(at, "filing time");
       if (req.kind !== "initial" && !snap.initialFiled) throw new IncidentError("Record the initial report first.");
       if (req.kind === "final" && snap.incident.status !== "resolved") throw new IncidentError("The post-incident report is filed after the incident is resolved (/incident resolve).");
-      const info = this.db
-        .prepare(
+      const info = this
+        .sql(
           `INSERT INTO submissions (incident_id, kind, channel, reference, submitted_at, recorded_by, items, draft) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(id, req.kind, req.channel, req.reference ?? null, iso(at), actor, JSON.stringify(req.items), JSON.stringify(req.draft));
@@ -467,7 +477,8 @@ export class IncidentService {
         late: Boolean(late),
         draft: req.draft,
       });
-      return { submission: this.snapshot(id).submissions.find((s) => s.id === submissionId) as Submission, snapshot: this.refresh(id) };
+      const snapshot = this.refresh(id);
+      return { submission: snapshot.submissions.find((s) => s.id === submissionId) as Submission, snapshot };
     });
   }
 
@@ -506,8 +517,8 @@ export class IncidentService {
       if (incident.status !== "open") throw new IncidentError(`Incident #${id} is already ${incident.status}.`);
       const now = this.now();
       const due = now.plus({ days: this.pack.countdown.post_incident.days });
-      this.db
-        .prepare("UPDATE incidents SET status = 'resolved', resolved_at = ?, final_due_at = ? WHERE id = ?")
+      this
+        .sql("UPDATE incidents SET status = 'resolved', resolved_at = ?, final_due_at = ? WHERE id = ?")
         .run(iso(now), incident.reportable ? iso(due) : null, id);
       this.event(id, actor, "incident_resolved", { final_due_at: incident.reportable ? iso(due) : null });
       return this.refresh(id);

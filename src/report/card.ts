@@ -3,6 +3,7 @@ import type { IncidentSnapshot } from "../incidents/model.js";
 import type { Button, Field, Message, Tone } from "../bot/message.js";
 import { applicableDeadlines, levelById } from "../rules/classify.js";
 import { formatBoth, timeLeft } from "./format.js";
+import { label, loadTemplates } from "./templates.js";
 
 export interface PresentOptions {
   pack: RulePack;
@@ -35,7 +36,7 @@ export function reportState(o: PresentOptions, snap: IncidentSnapshot): string {
     ].filter(Boolean);
     return `Initial report filed.${owed.length ? ` Still owed: ${owed.join("; ")}.` : ""}`;
   }
-  if (!snap.clock) return "General incident: no report required under the CAC Measures (other laws may still require one).";
+  if (!snap.clock) return label(loadTemplates(), "not_reportable").en;
   const left = timeLeft(snap.clock.deadlineAt, o.now);
   return `${snap.clock.provisional ? "Provisional deadline" : "Report due"} ${formatBoth(snap.clock.deadlineAt, o.pack.authority_zone, o.displayZone)} — ${left}`;
 }
@@ -99,10 +100,11 @@ export function renderCard(o: PresentOptions, snap: IncidentSnapshot): Message {
   if (i.finalDueAt && !snap.finalFiled) {
     fields.push({ label: "Post-incident report due", value: `${formatBoth(i.finalDueAt, pack.authority_zone, o.displayZone)} — ${timeLeft(i.finalDueAt, o.now)}` });
   }
+  const t = loadTemplates();
   const reminders: string[] = [];
-  if (snap.facts.suspected_crime === true && !i.policeReportedAt) reminders.push("Crime suspected: report to the local police (/incident police).");
-  if (!i.disclosureClearedAt) reminders.push("No public statement before the disclosure gate is cleared (/incident disclose).");
-  if (!i.classified) reminders.push("Enter the classification facts: the clock runs on the strictest deadline until you do.");
+  if (snap.facts.suspected_crime === true && !i.policeReportedAt) reminders.push(label(t, "police_pending").en);
+  if (!i.disclosureClearedAt) reminders.push(label(t, "disclosure_pending").en);
+  if (!i.classified) reminders.push(label(t, "enter_facts").en);
   const value = String(i.id);
   const buttons: Button[] =
     i.status === "closed"

@@ -4,6 +4,7 @@ import type { WarningRow } from "../countdown/schedule.js";
 import type { WarningRenderer } from "../countdown/sweeper.js";
 import { levelById } from "../rules/classify.js";
 import { formatBoth, formatDuration } from "./format.js";
+import { label, loadTemplates } from "./templates.js";
 import { missingItemsText, type PresentOptions } from "./card.js";
 
 function headline(w: WarningRow, snap: IncidentSnapshot, now: number): string {
@@ -34,7 +35,7 @@ function details(o: PresentOptions, snap: IncidentSnapshot, w: WarningRow, now: 
     const left = Date.parse(snap.clock.deadlineAt) - now;
     lines.push(left >= 0 ? `Time left: ${formatDuration(left)}` : `Overdue by: ${formatDuration(left)}`);
     lines.push(`Missing from the draft: items ${missingItemsText(o.pack, snap)}`);
-    if (!snap.incident.classified) lines.push("Enter the classification facts (/incident facts): the clock runs on the strictest deadline that could apply.");
+    if (!snap.incident.classified) lines.push(label(loadTemplates(), "enter_facts").en);
   } else if (snap.incident.finalDueAt) {
     lines.push(`Post-incident report due: ${formatBoth(snap.incident.finalDueAt, o.pack.authority_zone, o.displayZone)}`);
     const missing = o.pack.post_incident_items.filter((d) => !snap.postItems[d.id]?.trim()).map((d) => d.number);

@@ -7,6 +7,14 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => DateTime.utc() };
 
+/** Clocks of people and machines disagree by seconds: a minute of slack before "future". */
+const FUTURE_SLACK_MS = 60_000;
+
+/** A time of awareness or filing later than now is a typing error, not a plan. */
+export function isInFuture(clock: Clock, at: { toMillis(): number }): boolean {
+  return at.toMillis() > clock.now().toMillis() + FUTURE_SLACK_MS;
+}
+
 /** A clock that moves only when told to (tests, drills). */
 export class FakeClock implements Clock {
   private current: DateTime;
