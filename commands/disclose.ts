@@ -23,7 +23,8 @@ export const disclose: CommandDef = {
     const items = pack.disclosure.checklist;
     const [verb] = ctx.args.positional;
     const blockers: string[] = [];
-    if ((snap.classification.reportable || !snap.incident.classified) && !snap.initialFiled) blockers.push("the CAC report is not yet recorded as filed (/incident submitted)");
+    // Report first, publish after: while a report is owed or may be owed, it must be filed first.
+    if (snap.clock && !snap.initialFiled) blockers.push("the CAC report is not yet recorded as filed (/incident submitted)");
     if (!verb) {
       const lines = [
         `${label(loadTemplates(), "publication_gate").en}:`,

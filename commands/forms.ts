@@ -15,6 +15,7 @@ export const FORM_IDS = {
   report: "incident_report_items",
   final: "incident_final_items",
   submission: "incident_submission",
+  assess: "incident_assess",
 } as const;
 
 const CLEARABLE_HINT = { en: "Leave empty if unknown", zh: "未知可留空" };
@@ -71,33 +72,43 @@ export function parseFactsForm(pack: RulePack, values: FormValues): ParsedForm<R
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: out };
 }
 
-export function itemsForm(pack: RulePack, report: "incident" | "post_incident"): FormDef {
+/** Item fields, with the ransomware details after their item when the incident is ransomware (Article 7, item 2). */
+export function itemsForm(pack: RulePack, report: "incident" | "post_incident", ransomware = false): FormDef {
   const defs = report === "incident" ? pack.report_items : pack.post_incident_items;
   return {
     id: report === "incident" ? FORM_IDS.report : FORM_IDS.final,
     title: report === "incident" ? { en: "Report items", zh: "报告事项" } : { en: "Post-incident report", zh: "事件总结报告" },
     submitLabel: { en: "Save", zh: "保存" },
-    fields: defs.map((d) => ({
-      name: d.id,
-      type: "textarea" as const,
-      label: { en: `${d.number}. ${d.en}`, zh: `${d.number}. ${d.zh}` },
-      hint: d.ransomware_en ? { en: d.ransomware_en, zh: d.ransomware_zh ?? d.ransomware_en } : undefined,
-      maxLength: 3000,
-    })),
+    fields: defs.flatMap((d): FormField[] => [
+      {
+        name: d.id,
+        type: "textarea",
+        label: { en: `${d.number}. ${d.en}`, zh: `${d.number}. ${d.zh}` },
+        hint: d.ransomware_en ? { en: d.ransomware_en, zh: d.ransomware_zh ?? d.ransomware_en } : undefined,
+        maxLength: ITEM_MAX,
+      },
+      ...(ransomware ? (d.ransomware_details ?? []) : []).map(
+        (x): FormField => ({ name: x.id, type: "text", label: { en: `${d.number}. ${x.en}`, zh: `${d.number}. ${x.zh}` }, maxLength: DETAIL_MAX }),
+      ),
+    ]),
   };
 }
 
+const ITEM_MAX = 3000;
+const DETAIL_MAX = 200;
+
 export function parseItemsForm(pack: RulePack, report: "incident" | "post_incident", values: FormValues): ParsedForm<Record<string, string>> {
   const defs = report === "incident" ? pack.report_items : pack.post_incident_items;
+  const limits = new Map<string, number>(defs.flatMap((d) => [[d.id, ITEM_MAX] as const, ...(d.ransomware_details ?? []).map((x) => [x.id, DETAIL_MAX] as const)]));
   const errors: FieldErrors = {};
   const out: Record<string, string> = {};
-  for (const d of defs) {
-    const v = values[d.id];
+  for (const [k, v] of Object.entries(values)) {
     if (v === undefined) continue;
-    if (v.length > 3000) errors[d.id] = "at most 3000 characters";
-    else out[d.id] = v;
+    const max = limits.get(k);
+    if (max === undefined) errors[k] = `unknown item "${k}"`;
+    else if (v.length > max) errors[k] = `at most ${max} characters`;
+    else out[k] = v;
   }
-  for (const k of Object.keys(values)) if (!defs.some((d) => d.id === k)) errors[k] = `unknown item "${k}"`;
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: out };
 }
 
@@ -132,6 +143,12 @@ export function submissionForm(pack: RulePack): FormDef {
       { name: "reference", type: "text", label: { en: "Reference (ticket, call or mail id)", zh: "回执编号" }, maxLength: 200 },
       { name: "submitted_at", type: "datetime", label: { en: "Filed at", zh: "报送时间" }, hint: { en: "Empty = now", zh: "留空即现在" } },
       {
+        name: "incomplete_reason",
+        type: "textarea",
+        label: { en: "Only if items 1-2 are empty: why the initial report went without them", zh: "仅当第1、2项为空时填写：初次报告缺少该两项的原因" },
+        maxLength: 1000,
+      },
+      {
         name: "kind",
         type: "select",
         label: { en: "Report", zh: "报告类型" },
@@ -141,6 +158,24 @@ export function submissionForm(pack: RulePack): FormDef {
           { value: "update", label: { en: "Update", zh: "续报" } },
           { value: "final", label: { en: "Post-incident summary", zh: "总结报告" } },
         ],
+      },
+    ],
+  };
+}
+
+export function assessForm(): FormDef {
+  return {
+    id: FORM_IDS.assess,
+    title: { en: "Assess: not reportable", zh: "研判：无须报告" },
+    submitLabel: { en: "Record assessment", zh: "记录研判" },
+    fields: [
+      {
+        name: "reason",
+        type: "textarea",
+        required: true,
+        label: { en: "Why it is not reportable although facts are still unknown", zh: "在部分事实未知的情况下判定无须报告的理由" },
+        hint: { en: "Recorded in the timeline with the facts still unknown", zh: "理由及仍未知的事实将记入时间线" },
+        maxLength: 2000,
       },
     ],
   };

@@ -1,5 +1,6 @@
 import type { CommandDef, FormHandler } from "../src/bot/router.js";
 import { privateReply } from "../src/bot/replies.js";
+import { label, loadTemplates } from "../src/report/templates.js";
 import { open, openFormHandler } from "./open.js";
 import { facts, factsFormHandler } from "./facts.js";
 import { report, final, reportItemsFormHandler, finalItemsFormHandler } from "./report.js";
@@ -7,8 +8,9 @@ import { submitted, submissionFormHandler } from "./submitted.js";
 import { status, update, role, resolve, close, police } from "./lifecycle.js";
 import { disclose } from "./disclose.js";
 import { timeline } from "./timeline.js";
+import { assess, assessFormHandler } from "./assess.js";
 
-const list: CommandDef[] = [open, facts, status, report, submitted, update, police, disclose, role, resolve, final, close, timeline];
+const list: CommandDef[] = [open, facts, status, report, submitted, update, police, disclose, role, assess, resolve, final, close, timeline];
 
 export const help: CommandDef = {
   name: "help",
@@ -16,13 +18,16 @@ export const help: CommandDef = {
   summary: "this list",
   needsIncident: false,
   mutates: false,
-  run() {
+  run(ctx) {
+    const { pack } = ctx.core;
     const lines = ["/incident subcommands:", ...[...list, help].map((c) => `• ${c.usage}\n    ${c.summary}`)];
     lines.push("Facts are name=value pairs, e.g. /incident facts personal_info_people=1200000 cii_affected=true aware_at=2026-03-02T09:00+08:00");
+    lines.push(`Who may do what: ${Object.entries(pack.rights).map(([name, who]) => `${name}: ${who.join("/")}`).join(" · ")}.`);
+    lines.push(label(loadTemplates(), "disclaimer").en);
     return privateReply(lines.join("\n"));
   },
 };
 
 export const COMMANDS: readonly CommandDef[] = [...list, help];
 
-export const FORM_HANDLERS: readonly FormHandler[] = [openFormHandler, factsFormHandler, reportItemsFormHandler, finalItemsFormHandler, submissionFormHandler];
+export const FORM_HANDLERS: readonly FormHandler[] = [openFormHandler, factsFormHandler, reportItemsFormHandler, finalItemsFormHandler, submissionFormHandler, assessFormHandler];

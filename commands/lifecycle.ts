@@ -5,7 +5,9 @@ import { renderCard } from "../src/report/card.js";
 import { formatBoth } from "../src/report/format.js";
 import { label, loadTemplates } from "../src/report/templates.js";
 import { ROLE_NAMES, type RoleName } from "../src/incidents/model.js";
-import { incidentOf, normaliseUser, present, snapshotOf, who } from "./shared.js";
+import { incidentOf, normaliseUser, present, snapshotOf, timeFlag, who } from "./shared.js";
+import { PermissionError } from "../src/bot/errors.js";
+import { roleTitle } from "../src/bot/router.js";
 
 export const status: CommandDef = {
   name: "status",
@@ -51,6 +53,13 @@ export const role: CommandDef = {
     const user = normaliseUser(userWord);
     if (!user) throw new UsageError("Name the user, e.g. @alice.", ROLE_USAGE);
     const incident = incidentOf(ctx);
+    const roles = snapshotOf(ctx).roles;
+    if (roles[roleName as RoleName] === user) return privateReply(`<@${user}> is already the ${roleTitle(roleName)} of incident #${incident.id}.`);
+    // Rights come from roles: taking one yourself would be granting yourself rights.
+    if (user === ctx.actor.id) {
+      const others = (["commander", "compliance"] as const).filter((r) => roles[r] && roles[r] !== ctx.actor.id).map((r) => `the ${roleTitle(r)} (<@${roles[r]}>)`);
+      throw new PermissionError(`Nobody can assign a role to themselves. ${others.length ? `Ask ${others.join(" or ")}.` : "Another commander or compliance lead must assign it."}`);
+    }
     ctx.core.service.setRole(incident.id, roleName as RoleName, user, ctx.actor.id);
     const lines = [`<@${user}> is now the ${roleName} of incident #${incident.id}.`];
     // A role holder must be able to act in the war room: bring them in.
@@ -66,21 +75,30 @@ export const role: CommandDef = {
   },
 };
 
+const RESOLVE_USAGE = "/incident resolve [--at <ISO time handling ended>]";
+
 export const resolve: CommandDef = {
   name: "resolve",
-  usage: "/incident resolve",
-  summary: "mark the incident handled; starts the 30-day post-incident clock",
+  usage: RESOLVE_USAGE,
+  summary: "mark the incident handled (now or --at when it ended); starts the 30-day post-incident clock",
+  valueFlags: ["at"],
   needsIncident: true,
   mutates: true,
   run(ctx) {
-    const snap = ctx.core.service.resolve(incidentOf(ctx).id, ctx.actor.id);
+    if (ctx.args.positional.length) throw new UsageError(`Unknown argument "${ctx.args.positional[0]}".`, RESOLVE_USAGE);
+    const at = timeFlag(ctx, "at", RESOLVE_USAGE);
+    const snap = ctx.core.service.resolve(incidentOf(ctx).id, ctx.actor.id, at);
     const lines = [`Incident #${snap.incident.id} resolved by ${who(ctx.actor)}.`];
     if (snap.incident.finalDueAt) {
       lines.push(
-        `Post-incident summary report due ${formatBoth(snap.incident.finalDueAt, ctx.core.pack.authority_zone, ctx.core.displayZone)} (30 days): causes, response measures, harm, accountability, corrective actions, lessons learned. /incident final drafts it.`,
+        `Handling ended ${formatBoth(snap.incident.resolvedAt as string, ctx.core.pack.authority_zone, ctx.core.displayZone)}. Post-incident summary report due ${formatBoth(snap.incident.finalDueAt, ctx.core.pack.authority_zone, ctx.core.displayZone)} (${ctx.core.pack.countdown.post_incident.days} days): causes, response measures, harm, accountability, corrective actions, lessons learned. /incident final drafts it.`,
       );
     } else {
-      lines.push("Not reportable under the CAC Measures: no post-incident report is owed. /incident close ends it.");
+      lines.push(
+        snap.incident.reportability === "assessed_not_reportable"
+          ? "Assessed not reportable: no post-incident report is owed under the CAC Measures unless a later fact makes it reportable. /incident close ends it."
+          : "Not reportable under the CAC Measures: no post-incident report is owed. /incident close ends it.",
+      );
     }
     if (!snap.initialFiled && snap.clock) lines.push("⚠️ The initial report is still not recorded as filed.");
     return publicReply({ text: lines.join("\n"), tone: "success" });
@@ -104,7 +122,7 @@ export const police: CommandDef = {
   usage: "/incident police [reported <note, e.g. station and case number>]",
   summary: "police-report reminder; `police reported` records that it was made",
   needsIncident: true,
-  mutates: true,
+  mutates: (args) => args.positional.length > 0,
   run(ctx) {
     const [verb] = ctx.args.positional;
     const incident = incidentOf(ctx);

@@ -10,6 +10,7 @@ import { isInFuture } from "../src/time/clock.js";
 import { FORM_IDS, openForm } from "./forms.js";
 import { present, slugify } from "./shared.js";
 import { reportState } from "../src/report/card.js";
+import { clockReasons } from "../src/report/reasons.js";
 
 const USAGE = "/incident open <title> [--aware <ISO time>] [--private] [--description <text>] [name=value facts…]";
 
@@ -47,7 +48,8 @@ export async function openIncident(core: Core, port: ChatPort, actor: Actor, a: 
   const text = [
     `Opened incident #${snap.incident.id} "${snap.incident.title}" in #${channel.name}.`,
     reportState(present(core), snap),
-    snap.incident.classified ? "" : "Next: enter the classification facts with /incident facts.",
+    ...clockReasons(snap).map((r) => r.en),
+    snap.incident.provisional ? "Next: enter the classification facts with /incident facts." : "",
   ]
     .filter(Boolean)
     .join("\n");

@@ -43,10 +43,12 @@ function editItems(ctx: CommandContext, report: ReportName, usage: string): Repl
     const snap = snapshotOf(ctx);
     return {
       ephemeral: true,
-      form: { form: itemsForm(pack, report), values: { ...(report === "incident" ? snap.items : snap.postItems) }, context: { incidentId: incident.id, channelId: ctx.channelId } },
+      form: { form: itemsForm(pack, report, snap.facts.ransomware === true), values: { ...(report === "incident" ? snap.items : snap.postItems) }, context: { incidentId: incident.id, channelId: ctx.channelId } },
     };
   }
-  const def = defs.find((d) => String(d.number) === numberWord || d.id === numberWord);
+  // An item by number or id, or one of its details by id (ransom_amount).
+  const fields = defs.flatMap((d) => [{ id: d.id, number: d.number, en: d.en, byNumber: true }, ...(d.ransomware_details ?? []).map((x) => ({ id: x.id, number: d.number, en: x.en, byNumber: false }))]);
+  const def = fields.find((d) => (d.byNumber && String(d.number) === numberWord) || d.id === numberWord);
   if (!def) throw new UsageError(`There is no item "${numberWord}": items are numbered 1 to ${defs.length}.`, usage);
   const text = ctx.rest.replace(/^\s*edit\s+\S+\s*/, "");
   if (!textWords.length || !text.trim()) throw new UsageError(`Give the text of item ${def.number}.`, usage);

@@ -1,4 +1,5 @@
-import { IANAZone } from "luxon";
+import { IANAZone, type DateTime } from "luxon";
+import { parseInstant } from "../src/rules/facts.js";
 import type { Core } from "../src/bot/core.js";
 import type { Incident, IncidentSnapshot } from "../src/incidents/model.js";
 import type { PresentOptions } from "../src/report/card.js";
@@ -52,6 +53,15 @@ export function slugify(title: string, max = 40): string {
     .slice(0, max)
     .replace(/-+$/, "");
   return slug || "incident";
+}
+
+/** A time flag (`--at`): ISO-8601, no offset meaning CST; absent gives undefined. */
+export function timeFlag(ctx: { core: Core; args: { flags: Record<string, string | true> } }, name: string, usage: string): DateTime | undefined {
+  const value = ctx.args.flags[name];
+  if (value === undefined) return undefined;
+  const at = typeof value === "string" ? parseInstant(value, ctx.core.pack.authority_zone) : undefined;
+  if (!at) throw new UsageError(`--${name} takes an ISO-8601 time, e.g. --${name} 2026-03-02T12:40+08:00`, usage);
+  return at;
 }
 
 export function levelName(core: Core, id: string): string {

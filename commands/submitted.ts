@@ -4,20 +4,23 @@ import type { Reply } from "../src/bot/adapter.js";
 import { UsageError } from "../src/bot/errors.js";
 import { publicReply } from "../src/bot/replies.js";
 import { parseInstant } from "../src/rules/facts.js";
-import { isInFuture } from "../src/time/clock.js";
 import type { SubmissionKind } from "../src/incidents/model.js";
 import { nextReportKind } from "../src/report/draft.js";
 import { formatBoth } from "../src/report/format.js";
 import { FORM_IDS, submissionForm } from "./forms.js";
-import { draftFor, incidentOf, parseKind, snapshotOf, who } from "./shared.js";
+import { draftFor, incidentOf, parseKind, snapshotOf, timeFlag, who } from "./shared.js";
+import { timeProblem } from "../src/incidents/service.js";
 
-const USAGE = "/incident submitted <hotline|website|wechat_mini_program|wechat_public_account|email|fax> [reference] [--kind initial|supplementary|update|final] [--at <ISO time>]";
+const USAGE =
+  '/incident submitted <hotline|website|wechat_mini_program|wechat_public_account|email|fax> [reference] [--kind initial|supplementary|update|final] [--at <ISO time>] [--incomplete "why items 1-2 are missing"] [--confirm]';
 
 interface SubmissionArgs {
   channel: string;
   reference?: string;
   kind?: SubmissionKind;
   at?: DateTime;
+  incompleteReason?: string;
+  confirmOtherChannel?: boolean;
 }
 
 function record(ctx: CommandContext | FormContext, a: SubmissionArgs): Reply {
@@ -29,7 +32,7 @@ function record(ctx: CommandContext | FormContext, a: SubmissionArgs): Reply {
   const filed = draft.items.filter((i) => !i.missing).map((i) => i.id);
   const { submission, snapshot } = core.service.recordSubmission(
     incident.id,
-    { kind, channel: a.channel, reference: a.reference, submittedAt: a.at, items: filed, draft },
+    { kind, channel: a.channel, reference: a.reference, submittedAt: a.at, items: filed, draft, incompleteReason: a.incompleteReason, confirmOtherChannel: a.confirmOtherChannel },
     ctx.actor.id,
   );
   const channel = core.pack.channels.find((c) => c.id === a.channel);
@@ -40,9 +43,7 @@ function record(ctx: CommandContext | FormContext, a: SubmissionArgs): Reply {
   if (kind === "initial") {
     lines.push("The report countdown has stopped.");
     if (snap.clock && Date.parse(snap.clock.deadlineAt) < Date.parse(submission.submittedAt)) lines.push("⚠️ Filed after the deadline: the timeline records it as late.");
-    const firstTwo = core.pack.report_items.filter((i) => i.initial).map((i) => i.id);
-    const gapsInFirst = firstTwo.filter((id) => !filed.includes(id));
-    if (gapsInFirst.length) lines.push(`⚠️ Item(s) ${gapsInFirst.map((id) => core.pack.report_items.find((r) => r.id === id)?.number).join(", ")} were empty in the draft: the initial report must carry items 1 and 2.`);
+    if (submission.incompleteReason) lines.push(`⚠️ Filed without items the initial report must carry; reason recorded: ${submission.incompleteReason}`);
   }
   if (snapshot.supplementaryOwed.length) {
     lines.push(`Supplementary report owed for items ${snapshot.supplementaryOwed.map((id) => core.pack.report_items.find((r) => r.id === id)?.number).join(", ")}: report them promptly (/incident report --kind supplementary).`);
@@ -55,24 +56,26 @@ export const submitted: CommandDef = {
   name: "submitted",
   usage: USAGE,
   summary: "record that a report was filed (stops the countdown; freezes the draft)",
-  valueFlags: ["kind", "at"],
+  valueFlags: ["kind", "at", "incomplete"],
   needsIncident: true,
   mutates: true,
   run(ctx) {
     const [channel, ...refWords] = ctx.args.positional;
     if (!channel) {
-      return { ephemeral: true, form: { form: submissionForm(ctx.core.pack), values: { kind: nextReportKind(snapshotOf(ctx)) }, context: { incidentId: incidentOf(ctx).id, channelId: ctx.channelId } } };
+      const snap = snapshotOf(ctx);
+      // Later reports default to the channel the initial report went through.
+      const original = snap.submissions.find((s) => s.kind === "initial")?.channel;
+      const values: Record<string, string> = { kind: nextReportKind(snap), ...(original ? { channel: original } : {}) };
+      return { ephemeral: true, form: { form: submissionForm(ctx.core.pack), values, context: { incidentId: incidentOf(ctx).id, channelId: ctx.channelId } } };
     }
-    let at: DateTime | undefined;
-    if (ctx.args.flags.at !== undefined) {
-      at = typeof ctx.args.flags.at === "string" ? parseInstant(ctx.args.flags.at, ctx.core.pack.authority_zone) : undefined;
-      if (!at) throw new UsageError("--at takes an ISO-8601 time, e.g. --at 2026-03-02T12:40+08:00", USAGE);
-    }
+    const at = timeFlag(ctx, "at", USAGE);
     if (!ctx.core.pack.channels.some((c) => c.id === channel)) {
       throw new UsageError(`"${channel}" is not a reporting channel.`, USAGE);
     }
     const kind = ctx.args.flags.kind === undefined ? undefined : parseKind(ctx.args.flags.kind, "initial");
-    return record(ctx, { channel, reference: refWords.join(" ") || undefined, kind, at });
+    const incomplete = ctx.args.flags.incomplete;
+    if (incomplete === true || (typeof incomplete === "string" && !incomplete.trim())) throw new UsageError("--incomplete needs the reason items 1-2 are missing.", USAGE);
+    return record(ctx, { channel, reference: refWords.join(" ") || undefined, kind, at, incompleteReason: incomplete, confirmOtherChannel: ctx.args.flags.confirm === true });
   },
 };
 
@@ -87,7 +90,10 @@ export const submissionFormHandler: FormHandler = {
     if (values.submitted_at?.trim()) {
       at = parseInstant(values.submitted_at, ctx.core.pack.authority_zone);
       if (!at) errors.submitted_at = "Not an ISO-8601 time (e.g. 2026-03-02T12:40+08:00).";
-      else if (isInFuture(ctx.core.clock, at)) errors.submitted_at = "Cannot be in the future.";
+      else {
+        const problem = timeProblem(ctx.core.clock, ctx.core.pack, incidentOf(ctx), at, "filing time");
+        if (problem) errors.submitted_at = problem;
+      }
     }
     let kind: SubmissionKind | undefined;
     if (values.kind?.trim()) {
@@ -98,6 +104,18 @@ export const submissionFormHandler: FormHandler = {
       }
     }
     if (Object.keys(errors).length) return { ok: false, errors };
-    return { ok: true, reply: record(ctx, { channel, reference: values.reference?.trim() || undefined, kind, at }) };
+    const snap = snapshotOf(ctx);
+    const effectiveKind = kind ?? nextReportKind(snap);
+    const incompleteReason = values.incomplete_reason?.trim() || undefined;
+    if (effectiveKind === "initial" && !incompleteReason) {
+      const empty = ctx.core.pack.report_items.filter((i) => i.initial && !snap.items[i.id]?.trim());
+      if (empty.length) errors.incomplete_reason = `Items ${empty.map((i) => i.number).join(" and ")} are empty: write them first (/incident report edit), or give the reason the initial report went without them.`;
+    }
+    const original = snap.submissions.find((s) => s.kind === "initial")?.channel;
+    if (effectiveKind === "final" && original && original !== channel) {
+      errors.channel = `The initial report went through ${original}: the post-incident report goes through the original channel. To use another, run /incident submitted ${channel} --kind final --confirm.`;
+    }
+    if (Object.keys(errors).length) return { ok: false, errors };
+    return { ok: true, reply: record(ctx, { channel, reference: values.reference?.trim() || undefined, kind, at, incompleteReason }) };
   },
 };

@@ -4,7 +4,7 @@ import type { FormValues } from "./forms.js";
 import { parseArgs, tokenize, type ParsedArgs } from "./args.js";
 import { PermissionError, UsageError } from "./errors.js";
 import { IncidentError } from "../incidents/service.js";
-import type { Incident } from "../incidents/model.js";
+import type { Incident, RoleName } from "../incidents/model.js";
 import { FactsError } from "../rules/facts.js";
 import { isBusyError, DatabaseBusyError } from "../store/db.js";
 import { errorReply } from "./replies.js";
@@ -33,8 +33,12 @@ export interface CommandDef {
   valueFlags?: readonly string[];
   /** Acts on an existing incident, found from the channel or --incident N. */
   needsIncident: boolean;
-  /** Changes the incident: only members of its channel may. */
-  mutates: boolean;
+  /**
+   * Changes the incident (or, for drafts, reads what only its channel may): the rule pack's
+   * `rights` entry for the subcommand says who may. A function decides per invocation, for
+   * subcommands that both show (`police`) and record (`police reported`).
+   */
+  mutates: boolean | ((args: ParsedArgs) => boolean);
   run(ctx: CommandContext): Promise<Reply> | Reply;
 }
 
@@ -51,6 +55,10 @@ export interface FormHandler {
   /** The command whose rights apply to the submission. */
   command: string;
   submit(ctx: FormContext, values: FormValues): Promise<FormResult> | FormResult;
+}
+
+export function roleTitle(role: string): string {
+  return role === "compliance" ? "compliance lead" : role;
 }
 
 /** Map a thrown error to what the user reads; unexpected ones are logged, never shown raw. */
@@ -106,23 +114,29 @@ export class Router implements BotHandlers {
     return this.core.service.findByChannel(platform, channelId);
   }
 
-  /** Rights: members of the incident channel may change it; some commands need a role too. */
-  private async authorise(def: { name: string; mutates: boolean }, actor: Actor, incident: Incident | undefined): Promise<void> {
-    if (!incident || !def.mutates) return;
+  /**
+   * Rights: only members of the incident channel may change it, and only as the rule pack's
+   * `rights` entry for the subcommand allows. A changing subcommand without an entry is refused:
+   * a gap in the table must not become a right for everyone.
+   */
+  private async authorise(name: string, mutating: boolean, actor: Actor, incident: Incident | undefined): Promise<void> {
+    if (!incident || !mutating) return;
     if (incident.channelId) {
       const port = this.core.ports.get(incident.platform);
       if (incident.platform !== actor.platform || (port && !(await port.isMember(incident.channelId, actor.id)))) {
         throw new PermissionError(`Only members of the incident channel${incident.channelName ? ` #${incident.channelName}` : ""} can change incident #${incident.id}.`);
       }
     }
-    const roles = this.core.pack.rights[def.name];
-    if (roles?.length) {
-      const snap = this.core.service.snapshot(incident.id);
-      const held = roles.filter((r) => snap.roles[r as keyof typeof snap.roles] === actor.id);
-      if (!held.length) {
-        const holders = roles.map((r) => `${r}${snap.roles[r as keyof typeof snap.roles] ? "" : " (unassigned)"}`).join(" or ");
-        throw new PermissionError(`Only the incident's ${holders} may use /incident ${def.name}. Assign roles with /incident role.`);
-      }
+    const allowed = this.core.pack.rights[name];
+    if (!allowed?.length) {
+      throw new PermissionError(`Nobody may use /incident ${name}: the deployment's rule pack gives no rights for it (rights.${name}).`);
+    }
+    if (allowed.includes("member")) return;
+    const roles = this.core.service.snapshot(incident.id).roles;
+    const held = allowed.filter((r) => r !== "member" && roles[r] === actor.id);
+    if (!held.length) {
+      const holders = allowed.map((r) => `${roleTitle(r)} (${roles[r as RoleName] ? `<@${roles[r as RoleName]}>` : "unassigned"})`).join(" or ");
+      throw new PermissionError(`Only the incident's ${holders} may use /incident ${name}.`);
     }
   }
 
@@ -141,7 +155,7 @@ export class Router implements BotHandlers {
       if (def.needsIncident && !incident) {
         throw new UsageError("This channel is not an incident channel. Run the command in the incident's channel, or add --incident <number>.", def.usage);
       }
-      await this.authorise(def, input.actor, incident);
+      await this.authorise(def.name, typeof def.mutates === "function" ? def.mutates(args) : def.mutates, input.actor, incident);
       const rest = input.text.trim().slice((words[0] ?? "").length).replace(/(^|\s)--incident(=|\s+)#?\d+/, "").trim();
       const port = this.port(input.actor.platform);
       const viewerZone = async () => port.userZone?.(input.actor.id).catch(() => undefined);
@@ -174,8 +188,8 @@ export class Router implements BotHandlers {
     if (!handler) return { ok: true, reply: errorReply(`This form (${submission.formId}) is no longer known; open it again.`) };
     try {
       const incident = submission.context.incidentId ? this.core.service.get(submission.context.incidentId) : undefined;
-      const def = this.commands.get(handler.command);
-      await this.authorise({ name: handler.command, mutates: def?.mutates ?? true }, submission.actor, incident);
+      // Submitting a form always records something.
+      await this.authorise(handler.command, true, submission.actor, incident);
       const result = await handler.submit(
         { core: this.core, actor: submission.actor, channelId: submission.context.channelId, port: this.port(submission.actor.platform), incident },
         submission.values,

@@ -9,6 +9,23 @@ export type SubmissionKind = "initial" | "supplementary" | "update" | "final";
 export const SUBMISSION_KINDS: readonly SubmissionKind[] = ["initial", "supplementary", "update", "final"];
 export type ReportName = "incident" | "post_incident";
 
+/**
+ * Whether a report is owed: decided by the facts, or by a recorded assessment while the facts
+ * leave it open. Never "not reportable" by default.
+ */
+export type Reportability = "reportable" | "not_reportable" | "assessed_not_reportable" | "undetermined";
+
+/** A recorded judgement that an incident is not reportable while facts that could make it so are unknown. */
+export interface Assessment {
+  id: number;
+  verdict: "not_reportable";
+  reason: string;
+  /** The facts that could still have made it reportable when the assessment was recorded. */
+  unknownFacts: string[];
+  at: string;
+  actor: string;
+}
+
 export interface Incident {
   id: number;
   title: string;
@@ -23,8 +40,9 @@ export interface Incident {
   createdAt: string;
   awareAt: string;
   level: string;
-  reportable: boolean;
-  classified: boolean;
+  reportability: Reportability;
+  /** The deadline could still tighten, or reportability is undetermined. */
+  provisional: boolean;
   deadlineAt: string | null;
   deadlineHours: number | null;
   resolvedAt: string | null;
@@ -45,6 +63,8 @@ export interface Submission {
   /** Item ids included in what was filed. */
   items: string[];
   draft: unknown;
+  /** Why an initial report went without items 1-2 (Article 7(2) allows items 1-2 first, not less). */
+  incompleteReason: string | null;
 }
 
 export interface Development {
@@ -55,12 +75,17 @@ export interface Development {
   submissionId: number | null;
 }
 
-/** The report clock as it stands: provisional until a classification fact is known. */
+/** The report clock as it stands: the strictest deadline that could still apply. */
 export interface ReportClock {
   deadlineAt: string;
   hours: number;
+  /** The deadline could still tighten, or reportability is undetermined. */
   provisional: boolean;
   rule: DeadlineRule;
+  /** Stricter rules not yet confirmed or ruled out: the reason the deadline is as strict as it is. */
+  pending: DeadlineRule[];
+  /** Unknown facts that could still make the incident reportable (reportability undetermined). */
+  reportabilityFacts: string[];
 }
 
 /** Everything a card, a draft or a warning needs, read in one go. */
@@ -69,6 +94,8 @@ export interface IncidentSnapshot {
   /** Facts as known, aware_at included. */
   facts: Facts;
   classification: Classification;
+  /** The active not-reportable assessment, if one is recorded and not undone. */
+  assessment: Assessment | null;
   clock: ReportClock | null;
   roles: Partial<Record<RoleName, string>>;
   items: Record<string, string>;

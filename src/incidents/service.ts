@@ -3,18 +3,21 @@ import type { Statement } from "better-sqlite3";
 import type { Db } from "../store/db.js";
 import { isInFuture, type Clock } from "../time/clock.js";
 import type { RulePack } from "../rules/pack.js";
-import { classify, deadlineFrom, provisionalDeadlineRule, reportDeadlineRule, type Classification } from "../rules/classify.js";
+import { classify, deadlineBasis, deadlineFrom, reportabilityFacts, type Classification } from "../rules/classify.js";
+import { assertConsistent } from "../rules/conflicts.js";
 import type { FactValue, Facts } from "../rules/facts.js";
 import { appendEvent, eventsOf, type TimelineEvent } from "./timeline.js";
 import { replan } from "../countdown/schedule.js";
 import { enqueueCardRefresh } from "../countdown/outbox-store.js";
 import type {
+  Assessment,
   Development,
   Incident,
   IncidentSnapshot,
   IncidentStatus,
   ReportClock,
   ReportName,
+  Reportability,
   RoleName,
   Submission,
   SubmissionKind,
@@ -22,6 +25,19 @@ import type {
 
 /** A refusal the user should read: the command layer shows its message as is. */
 export class IncidentError extends Error {}
+
+/**
+ * Why a time cannot be recorded for an incident (a filing, the end of handling): it must lie
+ * between awareness and now. Undefined when it can. Forms show it on their field.
+ */
+export function timeProblem(clock: Clock, pack: RulePack, incident: Incident, at: DateTime, what: string): string | undefined {
+  if (isInFuture(clock, at)) return `The ${what} cannot be in the future (${at.toISO()}).`;
+  if (at.toMillis() < DateTime.fromISO(incident.awareAt, { zone: "utc" }).toMillis()) {
+    const aware = DateTime.fromISO(incident.awareAt, { zone: "utc" }).setZone(pack.authority_zone).toFormat("yyyy-MM-dd HH:mm");
+    return `The ${what} cannot be before the time of awareness (${aware} CST).`;
+  }
+  return undefined;
+}
 
 interface IncidentRow {
   id: number;
@@ -37,8 +53,8 @@ interface IncidentRow {
   created_at: string;
   aware_at: string;
   level: string;
-  reportable: number;
-  classified: number;
+  reportability: Reportability;
+  provisional: number;
   deadline_at: string | null;
   deadline_hours: number | null;
   resolved_at: string | null;
@@ -64,8 +80,8 @@ function toIncident(r: IncidentRow): Incident {
     createdAt: r.created_at,
     awareAt: r.aware_at,
     level: r.level,
-    reportable: r.reportable === 1,
-    classified: r.classified === 1,
+    reportability: r.reportability,
+    provisional: r.provisional === 1,
     deadlineAt: r.deadline_at,
     deadlineHours: r.deadline_hours,
     resolvedAt: r.resolved_at,
@@ -97,6 +113,10 @@ export interface FactsChange {
   after: Classification;
   changed: string[];
   snapshot: IncidentSnapshot;
+  /** A not-reportable assessment the new facts overturned: the clock runs again from awareness. */
+  revoked: Assessment | null;
+  /** The level changed after the initial report: an update report is now owed. */
+  levelChangedAfterFiling: boolean;
 }
 
 /**
@@ -105,16 +125,11 @@ export interface FactsChange {
  * crash leaves either all of it or none.
  */
 export class IncidentService {
-  /** The facts any criterion reads: knowing one of them ends the provisional clock. */
-  private readonly classificationFacts: ReadonlySet<string>;
-
   constructor(
     readonly db: Db,
     readonly pack: RulePack,
     readonly clock: Clock,
-  ) {
-    this.classificationFacts = new Set(pack.criteria.flatMap((c) => [c.when.fact, ...(c.also ?? []).map((a) => a.fact)]));
-  }
+  ) {}
 
   private readonly statements = new Map<string, Statement>();
 
@@ -168,23 +183,40 @@ export class IncidentService {
   }
 
 
-  /** The report clock owed for these facts, or null when none is (classified general). */
-  reportClock(facts: Facts, classification: Classification, classified: boolean): ReportClock | null {
-    const aware = facts.aware_at as string;
-    if (!classified) {
-      const rule = provisionalDeadlineRule(this.pack, facts);
-      return { deadlineAt: iso(deadlineFrom(this.pack, aware, rule.hours)), hours: rule.hours, provisional: true, rule };
-    }
-    if (!classification.reportable) return null;
-    const rule = reportDeadlineRule(this.pack, facts);
-    return { deadlineAt: iso(deadlineFrom(this.pack, aware, rule.hours)), hours: rule.hours, provisional: false, rule };
+  /**
+   * The report clock owed for these facts: none once reportability is settled "no" (by the
+   * facts or by an assessment), otherwise the strictest deadline that could still apply.
+   */
+  reportClock(facts: Facts, classification: Classification, reportability: Reportability): ReportClock | null {
+    if (reportability === "not_reportable" || reportability === "assessed_not_reportable") return null;
+    const basis = deadlineBasis(this.pack, facts);
+    return {
+      deadlineAt: iso(deadlineFrom(this.pack, facts.aware_at as string, basis.rule.hours)),
+      hours: basis.rule.hours,
+      provisional: classification.provisional,
+      rule: basis.rule,
+      pending: basis.pending,
+      reportabilityFacts: classification.reportable === null ? reportabilityFacts(this.pack, facts) : [],
+    };
+  }
+
+  private activeAssessment(id: number): Assessment | null {
+    const r = this.sql("SELECT * FROM assessments WHERE incident_id = ? AND revoked_at IS NULL ORDER BY id DESC LIMIT 1").get(id) as
+      | { id: number; verdict: "not_reportable"; reason: string; unknown_facts: string; at: string; actor: string }
+      | undefined;
+    return r ? { id: r.id, verdict: r.verdict, reason: r.reason, unknownFacts: JSON.parse(r.unknown_facts) as string[], at: r.at, actor: r.actor } : null;
   }
 
   snapshot(id: number): IncidentSnapshot {
     const incident = this.get(id);
     const facts = this.factsOf(id, incident.awareAt);
     const classification = classify(this.pack, facts);
-    const clock = this.reportClock(facts, classification, incident.classified);
+    const assessment = this.activeAssessment(id);
+    const reportability: Reportability =
+      classification.reportable === true ? "reportable" : classification.reportable === false ? "not_reportable" : assessment ? "assessed_not_reportable" : "undetermined";
+    // The stored columns are a cache for listings; the snapshot always derives them afresh.
+    Object.assign(incident, { level: classification.level, reportability, provisional: classification.provisional && reportability !== "assessed_not_reportable" });
+    const clock = this.reportClock(facts, classification, reportability);
     const roles: Partial<Record<RoleName, string>> = {};
     for (const r of this.sql("SELECT role, user_id FROM roles WHERE incident_id = ?").all(id) as { role: RoleName; user_id: string }[]) {
       roles[r.role] = r.user_id;
@@ -208,6 +240,7 @@ export class IncidentService {
         recorded_by: string;
         items: string;
         draft: string;
+        incomplete_reason: string | null;
       }[]
     ).map(
       (s): Submission => ({
@@ -219,6 +252,7 @@ export class IncidentService {
         recordedBy: s.recorded_by,
         items: JSON.parse(s.items) as string[],
         draft: JSON.parse(s.draft) as unknown,
+        incompleteReason: s.incomplete_reason,
       }),
     );
     const developments = (
@@ -241,6 +275,7 @@ export class IncidentService {
       incident,
       facts,
       classification,
+      assessment,
       clock,
       roles,
       items,
@@ -263,39 +298,28 @@ export class IncidentService {
   /** Re-derive level, deadline and clocks from the stored facts; re-plan the warnings. */
   private refresh(id: number): IncidentSnapshot {
     const now = this.now();
-    // "Classified" is the one stored input the snapshot's clock needs: settle it first, then
-    // read the snapshot once and store what it derived (level, deadline) for listings.
-    const known = this.classificationFacts;
-    const names = this.sql("SELECT name FROM facts WHERE incident_id = ?").pluck().all(id) as string[];
-    const classified = names.some((f) => known.has(f));
-    this.sql("UPDATE incidents SET classified = ?, updated_at = ? WHERE id = ?").run(classified ? 1 : 0, iso(now), id);
     const snap = this.snapshot(id);
-    const { classification, clock } = snap;
-    this.sql("UPDATE incidents SET level = ?, reportable = ?, deadline_at = ?, deadline_hours = ? WHERE id = ?").run(
-      classification.level,
-      classification.reportable ? 1 : 0,
-      clock?.deadlineAt ?? null,
-      clock?.hours ?? null,
-      id,
-    );
-    Object.assign(snap.incident, {
-      level: classification.level,
-      reportable: classification.reportable,
-      deadlineAt: clock?.deadlineAt ?? null,
-      deadlineHours: clock?.hours ?? null,
-    });
-    const reportOwed = snap.incident.status !== "closed" && !snap.initialFiled && clock !== null;
-    const finalOwed =
-      snap.incident.status === "resolved" && snap.incident.reportable && !snap.finalFiled && snap.incident.finalDueAt !== null;
+    const { incident, clock } = snap;
+    // The 30-day clock runs from the end of handling, for incidents that are reportable.
+    const finalDueAt =
+      incident.resolvedAt && incident.reportability === "reportable"
+        ? iso(DateTime.fromISO(incident.resolvedAt, { zone: "utc" }).plus({ days: this.pack.countdown.post_incident.days }))
+        : null;
+    incident.finalDueAt = finalDueAt;
+    incident.deadlineAt = clock?.deadlineAt ?? null;
+    incident.deadlineHours = clock?.hours ?? null;
+    incident.updatedAt = iso(now);
+    this.sql(
+      "UPDATE incidents SET level = ?, reportability = ?, provisional = ?, deadline_at = ?, deadline_hours = ?, final_due_at = ?, updated_at = ? WHERE id = ?",
+    ).run(incident.level, incident.reportability, incident.provisional ? 1 : 0, incident.deadlineAt, incident.deadlineHours, finalDueAt, incident.updatedAt, id);
+    const reportOwed = incident.status !== "closed" && !snap.initialFiled && clock !== null;
+    const finalOwed = incident.status === "resolved" && !snap.finalFiled && finalDueAt !== null;
     replan(this.db, this.pack.countdown, id, {
       now: now.toMillis(),
-      report: reportOwed && clock ? { awareAt: ms(snap.incident.awareAt), deadlineAt: ms(clock.deadlineAt) } : undefined,
-      postIncident:
-        finalOwed && snap.incident.resolvedAt && snap.incident.finalDueAt
-          ? { resolvedAt: ms(snap.incident.resolvedAt), dueAt: ms(snap.incident.finalDueAt) }
-          : undefined,
+      report: reportOwed && clock ? { awareAt: ms(incident.awareAt), deadlineAt: ms(clock.deadlineAt) } : undefined,
+      postIncident: finalOwed && incident.resolvedAt && finalDueAt ? { resolvedAt: ms(incident.resolvedAt), dueAt: ms(finalDueAt) } : undefined,
     });
-    if (snap.incident.channelId) enqueueCardRefresh(this.db, snap.incident, now.toMillis());
+    if (incident.channelId) enqueueCardRefresh(this.db, incident, now.toMillis());
     return snap;
   }
 
@@ -311,6 +335,12 @@ export class IncidentService {
     if (isInFuture(this.clock, at)) {
       throw new IncidentError(`The ${what} cannot be in the future (${at.toISO()}).`);
     }
+  }
+
+  /** Times recorded for an incident lie between its awareness and now. */
+  private checkWithinIncident(incident: Incident, at: DateTime, what: string): void {
+    const problem = timeProblem(this.clock, this.pack, incident, at, what);
+    if (problem) throw new IncidentError(problem);
   }
 
   open(req: OpenRequest): IncidentSnapshot {
@@ -348,6 +378,13 @@ export class IncidentService {
   private writeFacts(id: number, update: Record<string, FactValue | null>, actor: string): string[] {
     const now = iso(this.now());
     const current = this.factsOf(id, this.get(id).awareAt);
+    const merged: Facts = { ...current };
+    for (const [name, value] of Object.entries(update)) {
+      if (value === null) delete merged[name];
+      else merged[name] = value;
+    }
+    // Checked on the facts as they would stand, so a contradiction with a stored fact is caught too.
+    assertConsistent(this.pack, merged, Object.keys(update));
     const changed: string[] = [];
     for (const [name, value] of Object.entries(update)) {
       if (name === "aware_at") continue;
@@ -384,16 +421,60 @@ export class IncidentService {
         throw new IncidentError("The time of awareness cannot be unknown: the clock runs from it.");
       }
       changed.push(...this.writeFacts(id, update, actor));
-      const snapshot = this.refresh(id);
-      const after = snapshot.classification;
-      if (before.level !== after.level) {
-        this.event(id, actor, "level_changed", {
-          from: before.level,
-          to: after.level,
-          criteria: after.criteria.map((c) => c.id),
-        });
+      const now = iso(this.now());
+      let after = classify(this.pack, this.factsOf(id, this.get(id).awareAt));
+      let revoked: Assessment | null = null;
+      const assessment = this.activeAssessment(id);
+      if (assessment && after.reportable === true) {
+        // The facts overturn the judgement: the clock runs again, from awareness.
+        const reason = `reportable on the facts: ${after.criteria.filter((c) => this.pack.levels.find((l) => l.id === c.level)?.reportable).map((c) => c.id).join(", ")}`;
+        this.sql("UPDATE assessments SET revoked_at = ?, revoked_by = ?, revoked_reason = ? WHERE id = ?").run(now, actor, reason, assessment.id);
+        this.event(id, actor, "assessment_revoked", { assessment: assessment.id, reason });
+        revoked = assessment;
       }
-      return { before, after, changed, snapshot };
+      const levelChangedAfterFiling = before.level !== after.level && this.initialFiled(id);
+      if (before.level !== after.level) {
+        this.event(id, actor, "level_changed", { from: before.level, to: after.level, criteria: after.criteria.map((c) => c.id) });
+      }
+      if (levelChangedAfterFiling) {
+        // A new level is a significant development: the authority must hear of it in an update report.
+        const text = `Level changed after the initial report: ${before.level} → ${after.level}`;
+        this.sql("INSERT INTO developments (incident_id, text, at, actor) VALUES (?, ?, ?, ?)").run(id, text, now, actor);
+        this.event(id, actor, "development_recorded", { text, automatic: true });
+      }
+      const snapshot = this.refresh(id);
+      after = snapshot.classification;
+      return { before, after, changed, snapshot, revoked, levelChangedAfterFiling };
+    });
+  }
+
+  private initialFiled(id: number): boolean {
+    return this.sql("SELECT 1 FROM submissions WHERE incident_id = ? AND kind = 'initial' LIMIT 1").get(id) !== undefined;
+  }
+
+  /**
+   * Record that the incident is not reportable while facts that could make it so are still
+   * unknown. The unknown facts go into the record; a later fact that makes it reportable
+   * undoes the assessment.
+   */
+  assess(id: number, reason: string, actor: string): IncidentSnapshot {
+    const why = reason.trim();
+    if (!why) throw new IncidentError('Give the reason for the assessment: /incident assess not-reportable --reason "…".');
+    return this.tx(() => {
+      const snap = this.snapshot(id);
+      this.assertOpen(snap.incident, "an assessment");
+      if (snap.classification.reportable === true) {
+        throw new IncidentError(`Incident #${id} is reportable on its facts (${snap.classification.criteria.map((c) => c.id).join(", ")}); an assessment cannot override that.`);
+      }
+      if (snap.classification.reportable === false) throw new IncidentError(`Incident #${id} is already not reportable on its facts; no assessment is needed.`);
+      if (snap.assessment) throw new IncidentError(`Incident #${id} was already assessed not reportable at ${snap.assessment.at} by ${snap.assessment.actor}.`);
+      const unknown = snap.clock?.reportabilityFacts ?? [];
+      const at = iso(this.now());
+      const info = this
+        .sql("INSERT INTO assessments (incident_id, verdict, reason, unknown_facts, at, actor) VALUES (?, 'not_reportable', ?, ?, ?, ?)")
+        .run(id, why, JSON.stringify(unknown), at, actor);
+      this.event(id, actor, "assessment_recorded", { assessment: Number(info.lastInsertRowid), verdict: "not_reportable", reason: why, unknown_facts: unknown });
+      return this.refresh(id);
     });
   }
 
@@ -413,7 +494,7 @@ export class IncidentService {
 
   setReportItems(id: number, report: ReportName, values: Record<string, string>, actor: string): { changed: string[]; snapshot: IncidentSnapshot } {
     const defs = report === "incident" ? this.pack.report_items : this.pack.post_incident_items;
-    const known = new Set(defs.map((d) => d.id));
+    const known = new Set(defs.flatMap((d) => [d.id, ...(d.ransomware_details ?? []).map((x) => x.id)]));
     for (const k of Object.keys(values)) if (!known.has(k)) throw new IncidentError(`Unknown report item "${k}".`);
     return this.tx(() => {
       this.assertOpen(this.get(id), "editing the report");
@@ -445,7 +526,18 @@ export class IncidentService {
    */
   recordSubmission(
     id: number,
-    req: { kind: SubmissionKind; channel: string; reference?: string; submittedAt?: DateTime; items: string[]; draft: unknown },
+    req: {
+      kind: SubmissionKind;
+      channel: string;
+      reference?: string;
+      submittedAt?: DateTime;
+      items: string[];
+      draft: unknown;
+      /** Files an initial report without items 1-2: the reason is recorded. */
+      incompleteReason?: string;
+      /** Files the post-incident report through another channel than the initial report's. */
+      confirmOtherChannel?: boolean;
+    },
     actor: string,
   ): { submission: Submission; snapshot: IncidentSnapshot } {
     if (!this.pack.channels.some((c) => c.id === req.channel)) {
@@ -455,26 +547,46 @@ export class IncidentService {
       const snap = this.snapshot(id);
       this.assertOpen(snap.incident, "recording a submission");
       const at = req.submittedAt ?? this.now();
-      this.checkNotFuture(at, "filing time");
+      this.checkWithinIncident(snap.incident, at, "filing time");
       if (req.kind !== "initial" && !snap.initialFiled) throw new IncidentError("Record the initial report first.");
       if (req.kind === "final" && snap.incident.status !== "resolved") throw new IncidentError("The post-incident report is filed after the incident is resolved (/incident resolve).");
+      const incomplete = req.incompleteReason?.trim() || null;
+      if (req.kind === "initial") {
+        const empty = this.pack.report_items.filter((i) => i.initial && !snap.items[i.id]?.trim());
+        if (empty.length && !incomplete) {
+          const numbers = empty.map((i) => i.number).join(" and ");
+          throw new IncidentError(
+            `The initial report must carry items ${this.pack.report_items.filter((i) => i.initial).map((i) => i.number).join(" and ")} (Article 7); item ${numbers} ${empty.length > 1 ? "are" : "is"} empty. Write ${empty.length > 1 ? "them" : "it"} (/incident report edit), or record why the report went without: --incomplete "reason".`,
+          );
+        }
+      }
+      if (req.kind === "final") {
+        const original = snap.submissions.find((s) => s.kind === "initial")?.channel;
+        if (original && original !== req.channel && !req.confirmOtherChannel) {
+          throw new IncidentError(
+            `The initial report went through ${original}; the post-incident report goes through the original channel. To record it through ${req.channel} anyway, add --confirm.`,
+          );
+        }
+      }
       const info = this
         .sql(
-          `INSERT INTO submissions (incident_id, kind, channel, reference, submitted_at, recorded_by, items, draft) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO submissions (incident_id, kind, channel, reference, submitted_at, recorded_by, items, draft, incomplete_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, req.kind, req.channel, req.reference ?? null, iso(at), actor, JSON.stringify(req.items), JSON.stringify(req.draft));
+        .run(id, req.kind, req.channel, req.reference ?? null, iso(at), actor, JSON.stringify(req.items), JSON.stringify(req.draft), incomplete);
       const submissionId = Number(info.lastInsertRowid);
       if (req.kind === "update") {
         this.sql("UPDATE developments SET submission_id = ? WHERE incident_id = ? AND submission_id IS NULL").run(submissionId, id);
       }
-      const late = req.kind === "initial" && snap.clock && !snap.clock.provisional && ms(snap.clock.deadlineAt) < at.toMillis();
+      const late = req.kind === "initial" && snap.clock !== null && ms(snap.clock.deadlineAt) < at.toMillis();
       this.event(id, actor, "report_submitted", {
         kind: req.kind,
         channel: req.channel,
         reference: req.reference ?? null,
         submitted_at: iso(at),
         items: req.items,
-        late: Boolean(late),
+        late,
+        deadline_provisional: req.kind === "initial" && snap.clock ? snap.clock.provisional : null,
+        incomplete_reason: incomplete,
         draft: req.draft,
       });
       const snapshot = this.refresh(id);
@@ -511,17 +623,24 @@ export class IncidentService {
     });
   }
 
-  resolve(id: number, actor: string): IncidentSnapshot {
+  /** End of handling: `at` (default now) starts the 30-day clock of the post-incident report. */
+  resolve(id: number, actor: string, at?: DateTime): IncidentSnapshot {
     return this.tx(() => {
-      const incident = this.get(id);
+      const snap = this.snapshot(id);
+      const incident = snap.incident;
       if (incident.status !== "open") throw new IncidentError(`Incident #${id} is already ${incident.status}.`);
-      const now = this.now();
-      const due = now.plus({ days: this.pack.countdown.post_incident.days });
-      this
-        .sql("UPDATE incidents SET status = 'resolved', resolved_at = ?, final_due_at = ? WHERE id = ?")
-        .run(iso(now), incident.reportable ? iso(due) : null, id);
-      this.event(id, actor, "incident_resolved", { final_due_at: incident.reportable ? iso(due) : null });
-      return this.refresh(id);
+      const when = at ?? this.now();
+      this.checkWithinIncident(incident, when, "time handling ended");
+      if (incident.reportability === "undetermined") {
+        const unknown = snap.clock?.reportabilityFacts ?? [];
+        throw new IncidentError(
+          `Whether incident #${id} must be reported is still undetermined: ${unknown.length} fact(s) that could make it reportable are unknown (${unknown.join(", ")}). Enter them (/incident facts) or record an assessment (/incident assess not-reportable --reason "…") before resolving.`,
+        );
+      }
+      this.sql("UPDATE incidents SET status = 'resolved', resolved_at = ? WHERE id = ?").run(iso(when), id);
+      const snapshot = this.refresh(id);
+      this.event(id, actor, "incident_resolved", { resolved_at: iso(when), final_due_at: snapshot.incident.finalDueAt });
+      return snapshot;
     });
   }
 
@@ -530,7 +649,7 @@ export class IncidentService {
       const snap = this.snapshot(id);
       if (snap.incident.status === "closed") throw new IncidentError(`Incident #${id} is already closed.`);
       if (snap.incident.status !== "resolved") throw new IncidentError(`Resolve incident #${id} first (/incident resolve).`);
-      if (snap.incident.reportable && !snap.finalFiled) {
+      if (snap.incident.reportability === "reportable" && !snap.finalFiled) {
         throw new IncidentError("The post-incident report has not been recorded as filed: /incident submitted <channel> [reference] --kind final.");
       }
       this.sql("UPDATE incidents SET status = 'closed', closed_at = ? WHERE id = ?").run(iso(this.now()), id);

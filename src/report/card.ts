@@ -1,9 +1,10 @@
 import type { RulePack } from "../rules/pack.js";
 import type { IncidentSnapshot } from "../incidents/model.js";
 import type { Button, Field, Message, Tone } from "../bot/message.js";
-import { applicableDeadlines, levelById } from "../rules/classify.js";
+import { applicableDeadlines, levelById, possibleDeadlines } from "../rules/classify.js";
 import { formatBoth, timeLeft } from "./format.js";
 import { label, loadTemplates } from "./templates.js";
+import { assessmentNote, clockReasons } from "./reasons.js";
 
 export interface PresentOptions {
   pack: RulePack;
@@ -18,7 +19,7 @@ export function mention(userId: string | undefined): string {
 function levelText(pack: RulePack, snap: IncidentSnapshot): string {
   const level = levelById(pack, snap.classification.level);
   const name = `${level.en.toUpperCase()} ${level.zh}`;
-  return snap.incident.classified ? name : `${name} so far (provisional)`;
+  return snap.incident.provisional ? `${name} so far (provisional)` : name;
 }
 
 function factLabel(pack: RulePack, name: string): string {
@@ -36,7 +37,9 @@ export function reportState(o: PresentOptions, snap: IncidentSnapshot): string {
     ].filter(Boolean);
     return `Initial report filed.${owed.length ? ` Still owed: ${owed.join("; ")}.` : ""}`;
   }
-  if (!snap.clock) return label(loadTemplates(), "not_reportable").en;
+  if (!snap.clock) {
+    return snap.assessment ? assessmentNote(o.pack, snap.assessment).en : label(loadTemplates(), "not_reportable").en;
+  }
   const left = timeLeft(snap.clock.deadlineAt, o.now);
   return `${snap.clock.provisional ? "Provisional deadline" : "Report due"} ${formatBoth(snap.clock.deadlineAt, o.pack.authority_zone, o.displayZone)} — ${left}`;
 }
@@ -53,7 +56,7 @@ export function topicLine(o: PresentOptions, snap: IncidentSnapshot): string {
   if (i.status === "closed") return `${level} · closed`;
   if (i.status === "resolved") return i.finalDueAt && !snap.finalFiled ? `${level} · resolved · summary report due ${formatBoth(i.finalDueAt, o.pack.authority_zone, o.displayZone)}` : `${level} · resolved`;
   if (snap.initialFiled) return `${level} · initial report filed`;
-  if (!snap.clock) return `${level} · no CAC report required`;
+  if (!snap.clock) return `${level} · ${snap.assessment ? "assessed not reportable" : "no CAC report required"}`;
   return `${level} · ${snap.clock.provisional ? "provisional deadline" : "report due"} ${formatBoth(snap.clock.deadlineAt, o.pack.authority_zone, o.displayZone)}`;
 }
 
@@ -75,22 +78,31 @@ export function renderCard(o: PresentOptions, snap: IncidentSnapshot): Message {
     { label: "Aware at", value: formatBoth(i.awareAt, pack.authority_zone, o.displayZone), short: true },
     { label: "Report", value: reportState(o, snap) },
   ];
+  const reasons = i.status === "open" && !snap.initialFiled ? clockReasons(snap) : [];
+  if (reasons.length) fields.push({ label: "Why provisional", value: reasons.map((r) => r.en).join("\n") });
   if (snap.classification.criteria.length) {
     fields.push({
       label: "Criteria met",
       value: snap.classification.criteria.map((c) => `${c.text_en}${c.confirmed ? "" : " (threshold unconfirmed: verify)"}`).join("\n"),
     });
   }
-  if (snap.classification.reportable) {
-    fields.push({ label: "Report to", value: snap.classification.recipients.map((r) => `${r.text_en} ${r.text_zh}`).join("; ") });
-    const onward = applicableDeadlines(pack, snap.facts)
-      .filter((d) => levelById(pack, snap.classification.level).rank >= levelById(pack, d.onward_from_level).rank)
-      .map((d) => d.onward.en);
+  if (snap.clock) {
+    const provisional = snap.clock.provisional;
+    fields.push({
+      label: provisional ? "Report to (every recipient that could apply)" : "Report to",
+      value: snap.classification.recipients.map((r) => `${r.text_en} ${r.text_zh}`).join("; "),
+    });
+    // While the route is open, every route's onward duty could apply.
+    const routes = provisional ? possibleDeadlines(pack, snap.facts) : applicableDeadlines(pack, snap.facts);
+    const onward = routes.filter((d) => levelById(pack, snap.classification.level).rank >= levelById(pack, d.onward_from_level).rank).map((d) => d.onward.en);
     if (onward.length) fields.push({ label: "Receiver's onward duty", value: onward.join("\n") });
   }
   const unknown = snap.classification.missing;
   if (unknown.length && i.status === "open") {
-    fields.push({ label: "Unknown facts that could raise the level", value: unknown.slice(0, 6).map((f) => factLabel(pack, f)).join("; ") + (unknown.length > 6 ? ` (+${unknown.length - 6} more)` : "") });
+    fields.push({
+      label: "Unknown facts that could raise the level or decide the deadline",
+      value: unknown.slice(0, 6).map((f) => factLabel(pack, f)).join("; ") + (unknown.length > 6 ? ` (+${unknown.length - 6} more)` : ""),
+    });
   }
   fields.push({ label: "Report items missing", value: missingItemsText(pack, snap), short: true });
   fields.push({
@@ -104,7 +116,7 @@ export function renderCard(o: PresentOptions, snap: IncidentSnapshot): Message {
   const reminders: string[] = [];
   if (snap.facts.suspected_crime === true && !i.policeReportedAt) reminders.push(label(t, "police_pending").en);
   if (!i.disclosureClearedAt) reminders.push(label(t, "disclosure_pending").en);
-  if (!i.classified) reminders.push(label(t, "enter_facts").en);
+  if (i.provisional && i.status === "open") reminders.push(label(t, "enter_facts").en);
   const value = String(i.id);
   const buttons: Button[] =
     i.status === "closed"
@@ -114,6 +126,7 @@ export function renderCard(o: PresentOptions, snap: IncidentSnapshot): Message {
           { action: "report_edit", label: "Edit report", value },
           { action: "report", label: "Draft", value },
           { action: "submitted", label: "Mark submitted", value },
+          ...(i.reportability === "undetermined" ? [{ action: "assess_not-reportable", label: "Assess: not reportable", value } satisfies Button] : []),
           { action: "resolve", label: "Resolve", style: "danger", value },
         ];
   const text = [title, ...fields.map((f) => `${f.label}: ${f.value}`), ...reminders].join("\n");

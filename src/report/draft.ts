@@ -1,8 +1,16 @@
 import { DateTime } from "luxon";
 import type { RulePack } from "../rules/pack.js";
-import type { IncidentSnapshot, SubmissionKind } from "../incidents/model.js";
+import type { IncidentSnapshot, Reportability, SubmissionKind } from "../incidents/model.js";
+import { assessmentNote, clockReasons } from "./reasons.js";
 import { levelById } from "../rules/classify.js";
 import { label, type Templates } from "./templates.js";
+
+export interface DraftDetail {
+  id: string;
+  label_zh: string;
+  label_en: string;
+  value: string | null;
+}
 
 export interface DraftItem {
   number: number;
@@ -13,19 +21,27 @@ export interface DraftItem {
   missing: boolean;
   note_zh?: string;
   note_en?: string;
+  /** Fields the item must carry in this case (ransomware: amount, payment method, date). */
+  details?: DraftDetail[];
 }
 
 export interface Draft {
   kind: SubmissionKind;
   incident: { id: number; title: string };
   level: { id: string; zh: string; en: string };
-  reportable: boolean;
+  /** true, false, or null while undetermined (assessed-not-reportable counts as false). */
+  reportable: boolean | null;
+  reportability: Reportability;
   provisional: boolean;
+  /** Why the clock is provisional, when it is. */
+  provisional_reasons: { zh: string; en: string }[];
   criteria: { id: string; zh: string; en: string; confirmed: boolean }[];
   aware_at: string;
   deadline: string | null;
   deadline_hours: number | null;
   recipients: { id: string; zh: string; en: string }[];
+  /** How the report can be filed; contacts marked verify come from secondary sources. */
+  channels: { id: string; zh: string; en: string; contact_zh: string | null; contact_en: string | null; verify: boolean }[];
   resolved_at: string | null;
   final_due_at: string | null;
   items: DraftItem[];
@@ -66,32 +82,39 @@ export function buildDraft(pack: RulePack, t: Templates, snap: IncidentSnapshot,
         item.note_en = d.ransomware_en;
         item.note_zh = d.ransomware_zh;
       }
+      if (d.ransomware_details && snap.facts.ransomware === true) {
+        item.details = d.ransomware_details.map((x) => ({ id: x.id, label_zh: x.zh, label_en: x.en, value: values[x.id]?.trim() || null }));
+      }
       return item;
     });
   const notes: Draft["notes"] = [];
   const note = (id: string) => notes.push({ id, ...label(t, id) });
-  if (!snap.classification.reportable && snap.incident.classified) note("not_reportable");
+  if (snap.incident.reportability === "not_reportable") note("not_reportable");
+  if (snap.assessment) notes.push({ id: "assessed_not_reportable", ...assessmentNote(pack, snap.assessment) });
   if (kind === "initial" && items.some((i) => i.missing && i.number > 2)) note("partial_initial");
   if (snap.facts.ransomware === true) note("ransomware");
   if (snap.facts.suspected_crime === true && !snap.incident.policeReportedAt) note("police");
-  const recipients = snap.classification.reportable
-    ? snap.classification.recipients.map((r) => ({ id: r.id, zh: r.text_zh, en: r.text_en }))
-    : [];
+  note("disclaimer");
+  const recipients = snap.clock ? snap.classification.recipients.map((r) => ({ id: r.id, zh: r.text_zh, en: r.text_en })) : [];
+  const reportable = { reportable: true, not_reportable: false, assessed_not_reportable: false, undetermined: null }[snap.incident.reportability];
   return {
     kind,
     incident: { id: snap.incident.id, title: snap.incident.title },
     level: { id: level.id, zh: level.zh, en: level.en },
-    reportable: snap.classification.reportable,
-    provisional: !snap.incident.classified,
+    reportable,
+    reportability: snap.incident.reportability,
+    provisional: snap.incident.provisional,
+    provisional_reasons: final || snap.initialFiled ? [] : clockReasons(snap),
     criteria: snap.classification.criteria.map((c) => ({ id: c.id, zh: c.text_zh, en: c.text_en, confirmed: c.confirmed })),
     aware_at: cst(pack, snap.incident.awareAt) as string,
     deadline: cst(pack, snap.clock?.deadlineAt ?? null),
     deadline_hours: snap.clock?.hours ?? null,
     recipients,
+    channels: pack.channels.map((c) => ({ id: c.id, zh: c.zh, en: c.en, contact_zh: c.contact?.zh ?? null, contact_en: c.contact?.en ?? null, verify: c.verify === true })),
     resolved_at: cst(pack, snap.incident.resolvedAt),
     final_due_at: cst(pack, snap.incident.finalDueAt),
     items,
-    missing_items: items.filter((i) => i.missing).map((i) => i.id),
+    missing_items: [...items.filter((i) => i.missing).map((i) => i.id), ...items.flatMap((i) => (i.details ?? []).filter((x) => x.value === null).map((x) => x.id))],
     developments:
       kind === "update" ? snap.developments.filter((d) => d.submissionId === null).map((d) => ({ at: cst(pack, d.at) as string, text: d.text })) : [],
     notes,
@@ -121,6 +144,7 @@ function renderOne(d: Draft, t: Templates, lang: "zh" | "en", md: boolean): stri
   lines.push(bullet(L("aware_at"), when(d.aware_at)));
   if (d.kind !== "final" && d.deadline) lines.push(bullet(L("deadline"), `${when(d.deadline)} (${d.deadline_hours} h)`));
   if (d.recipients.length) lines.push(bullet(L("recipients"), d.recipients.map((r) => r[lang]).join(lang === "zh" ? "、" : ", ")));
+  if (d.provisional_reasons.length) lines.push(bullet(L("why_provisional"), d.provisional_reasons.map((r) => r[lang]).join(" ")));
   if (d.kind === "final") {
     lines.push(bullet(L("resolved_at"), when(d.resolved_at)));
     lines.push(bullet(L("final_due"), when(d.final_due_at)));
@@ -130,11 +154,23 @@ function renderOne(d: Draft, t: Templates, lang: "zh" | "en", md: boolean): stri
     lines.push(h2(`${item.number}. ${lang === "zh" ? item.label_zh : item.label_en}`));
     const note = lang === "zh" ? item.note_zh : item.note_en;
     if (note) lines.push(md ? `> ${note}` : `(${note})`);
-    lines.push(item.value ?? missing, "");
+    lines.push(item.value ?? missing);
+    if (item.details) {
+      for (const x of item.details) lines.push(bullet(lang === "zh" ? x.label_zh : x.label_en, x.value ?? missing));
+    }
+    lines.push("");
   }
   if (d.developments.length) {
     lines.push(h2(L("developments")));
     for (const dev of d.developments) lines.push(`${md ? "- " : "* "}${when(dev.at)} ${dev.text}`);
+    lines.push("");
+  }
+  if (d.kind !== "final" || d.channels.length) {
+    lines.push(h2(L("file_through")));
+    for (const c of d.channels) {
+      const contact = lang === "zh" ? c.contact_zh : c.contact_en;
+      lines.push(`${md ? "- " : "* "}${c[lang]}${contact ? `: ${contact}` : ""}${c.verify ? ` (${L("verify_notice")})` : ""}`);
+    }
     lines.push("");
   }
   for (const n of d.notes) lines.push(md ? `> ${n[lang]}` : `NOTE: ${n[lang]}`);

@@ -35,3 +35,27 @@ export function label(t: Templates, key: string): Bi {
   if (!l) throw new Error(`report template label "${key}" is missing`);
   return l;
 }
+
+/**
+ * Fill `{name}` placeholders; a bilingual value fills each language with its own text. A
+ * placeholder without a value is left visible rather than dropped.
+ */
+export function fill(template: Bi, values: Record<string, string | number | Bi>): Bi {
+  const one = (s: string, lang: "zh" | "en") =>
+    s.replace(/\{([a-z_]+)\}/g, (m, k: string) => {
+      const v = values[k];
+      if (v === undefined) return m;
+      return typeof v === "object" ? v[lang] : String(v);
+    });
+  return { zh: one(template.zh, "zh"), en: one(template.en, "en") };
+}
+
+/** "a, b and c" / "a、b和c". */
+export function joinList(items: Bi[]): Bi {
+  const en = items.map((i) => i.en);
+  const zh = items.map((i) => i.zh);
+  return {
+    en: en.length > 1 ? `${en.slice(0, -1).join(", ")} and ${en[en.length - 1]}` : (en[0] ?? ""),
+    zh: zh.length > 1 ? `${zh.slice(0, -1).join("、")}和${zh[zh.length - 1]}` : (zh[0] ?? ""),
+  };
+}

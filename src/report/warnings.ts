@@ -6,6 +6,7 @@ import { levelById } from "../rules/classify.js";
 import { formatBoth, formatDuration } from "./format.js";
 import { label, loadTemplates } from "./templates.js";
 import { missingItemsText, type PresentOptions } from "./card.js";
+import { clockReasons } from "./reasons.js";
 
 function headline(w: WarningRow, snap: IncidentSnapshot, now: number): string {
   const final = w.clock === "post_incident";
@@ -29,13 +30,14 @@ function mentionsFor(o: PresentOptions, snap: IncidentSnapshot, w: WarningRow, n
 
 function details(o: PresentOptions, snap: IncidentSnapshot, w: WarningRow, now: number): string[] {
   const level = levelById(o.pack, snap.classification.level);
-  const lines = [`Incident #${snap.incident.id}: ${snap.incident.title}`, `Level: ${level.en} ${level.zh}${snap.incident.classified ? "" : " so far (provisional)"}`];
+  const lines = [`Incident #${snap.incident.id}: ${snap.incident.title}`, `Level: ${level.en} ${level.zh}${snap.incident.provisional ? " so far (provisional)" : ""}`];
   if (w.clock === "report" && snap.clock) {
     lines.push(`Deadline: ${formatBoth(snap.clock.deadlineAt, o.pack.authority_zone, o.displayZone)}`);
     const left = Date.parse(snap.clock.deadlineAt) - now;
     lines.push(left >= 0 ? `Time left: ${formatDuration(left)}` : `Overdue by: ${formatDuration(left)}`);
     lines.push(`Missing from the draft: items ${missingItemsText(o.pack, snap)}`);
-    if (!snap.incident.classified) lines.push(label(loadTemplates(), "enter_facts").en);
+    for (const r of clockReasons(snap)) lines.push(r.en);
+    if (snap.incident.provisional) lines.push(label(loadTemplates(), "enter_facts").en);
   } else if (snap.incident.finalDueAt) {
     lines.push(`Post-incident report due: ${formatBoth(snap.incident.finalDueAt, o.pack.authority_zone, o.displayZone)}`);
     const missing = o.pack.post_incident_items.filter((d) => !snap.postItems[d.id]?.trim()).map((d) => d.number);

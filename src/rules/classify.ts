@@ -22,7 +22,10 @@ export interface Recipient {
 
 export interface Classification {
   level: string;
-  reportable: boolean;
+  /** true: a reportable level is reached; false: no reportable criterion can fire; null: undetermined. */
+  reportable: boolean | null;
+  /** The deadline could still tighten, or reportability is undetermined. */
+  provisional: boolean;
   criteria: FiredCriterion[];
   missing: string[];
   deadline: string | null;
@@ -67,96 +70,169 @@ function rankOf(pack: RulePack, levelId: string): number {
   return levelById(pack, levelId).rank;
 }
 
+/** A deadline rule with no conditions: it applies to every operator no specific rule covers. */
+function isCatchAll(d: DeadlineRule): boolean {
+  return d.when_any.length === 0;
+}
+
+/** A specific rule is ruled out when every condition is known false, or a ruling-out fact holds. */
+function ruledOut(d: DeadlineRule, facts: Facts): boolean {
+  const results = d.when_any.map((c) => evalCondition(c, facts));
+  if (results.includes(true)) return false;
+  if (d.ruled_out_by?.some((c) => evalCondition(c, facts) === true)) return true;
+  return !results.includes(undefined);
+}
+
 /**
- * The deadline rules that apply on what is known: every specific rule whose condition
- * holds, or else the catch-all ("any other operator").
+ * The deadline rules known to apply: every specific rule with a condition known to hold;
+ * the catch-all only once every specific rule is ruled out.
  */
 export function applicableDeadlines(pack: RulePack, facts: Facts): DeadlineRule[] {
-  const specific = pack.deadlines.filter((d) => d.when_any.some((c) => evalCondition(c, facts) === true));
-  return specific.length ? specific : pack.deadlines.filter((d) => d.when_any.length === 0);
+  const specific = pack.deadlines.filter((d) => !isCatchAll(d) && d.when_any.some((c) => evalCondition(c, facts) === true));
+  if (specific.length) return specific;
+  const catchAllKnown = pack.deadlines.every((d) => isCatchAll(d) || ruledOut(d, facts));
+  return catchAllKnown ? pack.deadlines.filter(isCatchAll) : [];
 }
 
-/** The deadline rules that could still apply: none of their conditions is known to be false. */
+/** The deadline rules that could still apply on what is known. */
 export function possibleDeadlines(pack: RulePack, facts: Facts): DeadlineRule[] {
-  return pack.deadlines.filter((d) => {
-    if (d.when_any.length === 0) return true;
-    const results = d.when_any.map((c) => evalCondition(c, facts));
-    if (results.includes(true)) return true;
-    if (d.ruled_out_by?.some((c) => evalCondition(c, facts) === true)) return false;
-    return results.includes(undefined);
-  });
+  const known = applicableDeadlines(pack, facts);
+  const specificKnown = known.some((d) => !isCatchAll(d));
+  return pack.deadlines.filter((d) => (isCatchAll(d) ? !specificKnown : !ruledOut(d, facts)));
 }
 
-function strictest(rules: DeadlineRule[]): DeadlineRule {
-  return [...rules].sort((a, b) => a.hours - b.hours)[0] as DeadlineRule;
+function strictest(rules: DeadlineRule[]): DeadlineRule | undefined {
+  return [...rules].sort((a, b) => a.hours - b.hours)[0];
 }
 
-export function reportDeadlineRule(pack: RulePack, facts: Facts): DeadlineRule {
-  return strictest(applicableDeadlines(pack, facts));
+/**
+ * What the report deadline rests on. Unknown never relaxes: the rule is the strictest that
+ * could still apply; it is settled once a rule known to apply is as strict, and until then
+ * `pending` names the stricter rules whose deciding facts are unknown.
+ */
+export interface DeadlineBasis {
+  rule: DeadlineRule;
+  settled: boolean;
+  /** Rules stricter than any known to apply that are neither confirmed nor ruled out. */
+  pending: DeadlineRule[];
+  /** Unknown facts that decide the pending rules, in the pack's order. */
+  pendingFacts: string[];
+  /** Recipients of every rule that could apply (while unsettled) or that applies. */
+  recipients: Recipient[];
 }
 
-/** Before classification, the clock runs on the strictest deadline that could still apply. */
-export function provisionalDeadlineRule(pack: RulePack, facts: Facts): DeadlineRule {
-  return strictest(possibleDeadlines(pack, facts));
+/** The facts that decide whether a rule applies: its ruling-out facts, else its own conditions. */
+function decidingFacts(d: DeadlineRule): string[] {
+  return (d.ruled_out_by?.length ? d.ruled_out_by : d.when_any).map((c) => c.fact);
+}
+
+export function deadlineBasis(pack: RulePack, facts: Facts): DeadlineBasis {
+  const known = applicableDeadlines(pack, facts);
+  const possible = possibleDeadlines(pack, facts);
+  const rule = strictest(possible) as DeadlineRule;
+  const knownBest = strictest(known);
+  const settled = knownBest !== undefined && knownBest.hours <= rule.hours;
+  const pending = settled ? [] : possible.filter((d) => !known.includes(d) && !isCatchAll(d) && (!knownBest || d.hours < knownBest.hours));
+  const unknownDeciding = new Set(pending.flatMap(decidingFacts).filter((f) => facts[f] === undefined));
+  const seen = new Set<string>();
+  const recipients = (settled ? known : possible)
+    .flatMap((d) => d.recipients)
+    .filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)))
+    .map((r) => ({ id: r.id, text_en: r.en, text_zh: r.zh }));
+  return {
+    rule,
+    settled,
+    pending,
+    pendingFacts: pack.facts.map((f) => f.name).filter((n) => unknownDeciding.has(n)),
+    recipients,
+  };
 }
 
 export function deadlineFrom(pack: RulePack, awareAt: string, hours: number): DateTime {
   return DateTime.fromISO(awareAt, { zone: "utc" }).plus({ hours }).setZone(pack.authority_zone);
 }
 
+function firedCriterion(pack: RulePack, c: Criterion, facts: Facts): FiredCriterion {
+  return {
+    id: c.id,
+    level: c.level,
+    fact: c.when.fact,
+    value: facts[c.when.fact] as FactValue,
+    threshold: thresholdOf(c.when),
+    text_en: c.en,
+    text_zh: c.zh,
+    confirmed: c.confirmed,
+    source: pack.sources[c.source] ?? c.source,
+  };
+}
+
+/** A criterion that has not fired but still could: none of its conditions is known false. */
+function stillOpen(c: Criterion, facts: Facts): string[] | undefined {
+  const unknown: string[] = [];
+  for (const cond of conditionsOf(c)) {
+    const r = evalCondition(cond, facts);
+    if (r === false) return undefined;
+    if (r === undefined) unknown.push(cond.fact);
+  }
+  return unknown.length ? unknown : undefined;
+}
+
 /**
- * Classify an incident: the highest level any criterion reaches, every criterion that
- * fired, the facts still unknown that could raise the level, and the report deadline.
+ * Unknown facts that could still make the incident reportable (empty once a reportable
+ * level is reached or every reportable criterion is known not to fire), in the pack's order.
+ */
+export function reportabilityFacts(pack: RulePack, facts: Facts): string[] {
+  const reportable = new Set(pack.levels.filter((l) => l.reportable).map((l) => l.id));
+  const out = new Set<string>();
+  for (const c of pack.criteria) {
+    if (!reportable.has(c.level)) continue;
+    if (conditionsOf(c).every((cond) => evalCondition(cond, facts) === true)) return [];
+    for (const f of stillOpen(c, facts) ?? []) out.add(f);
+  }
+  return pack.facts.map((f) => f.name).filter((n) => out.has(n));
+}
+
+/**
+ * Classify an incident under partial knowledge. The level is the highest any known fact
+ * reaches; `reportable` is null while an unknown fact could still reach a reportable level;
+ * the deadline is the strictest that could still apply, `provisional` while it could tighten
+ * or reportability is open; `missing` names every unknown fact that could raise the level,
+ * make the incident reportable, decide the deadline, or fix it (aware_at).
  */
 export function classify(pack: RulePack, facts: Facts): Classification {
-  const fired: FiredCriterion[] = [];
-  for (const c of pack.criteria) {
-    if (conditionsOf(c).every((cond) => evalCondition(cond, facts) === true)) {
-      fired.push({
-        id: c.id,
-        level: c.level,
-        fact: c.when.fact,
-        value: facts[c.when.fact] as FactValue,
-        threshold: thresholdOf(c.when),
-        text_en: c.en,
-        text_zh: c.zh,
-        confirmed: c.confirmed,
-        source: pack.sources[c.source] ?? c.source,
-      });
-    }
-  }
+  const fired = pack.criteria.filter((c) => conditionsOf(c).every((cond) => evalCondition(cond, facts) === true)).map((c) => firedCriterion(pack, c, facts));
   fired.sort((a, b) => rankOf(pack, b.level) - rankOf(pack, a.level));
   const level = fired.length ? levelById(pack, (fired[0] as FiredCriterion).level) : floorLevel(pack);
 
-  // A fact is missing when knowing it could make a higher-level criterion fire.
+  const openFacts = level.reportable ? [] : reportabilityFacts(pack, facts);
+  const reportable: boolean | null = level.reportable ? true : openFacts.length ? null : false;
+
   const missingSet = new Set<string>();
   for (const c of pack.criteria) {
     if (rankOf(pack, c.level) <= level.rank) continue;
-    const results = conditionsOf(c).map((cond) => ({ cond, result: evalCondition(cond, facts) }));
-    if (results.some((r) => r.result === false)) continue;
-    for (const r of results) if (r.result === undefined) missingSet.add(r.cond.fact);
+    for (const f of stillOpen(c, facts) ?? []) missingSet.add(f);
   }
-  const missing = pack.facts.map((f) => f.name).filter((n) => missingSet.has(n));
 
   let deadline: string | null = null;
   let deadlineHours: number | null = null;
   let recipients: Recipient[] = [];
-  if (level.reportable) {
-    const applicable = applicableDeadlines(pack, facts).sort((a, b) => a.hours - b.hours);
-    const rule = applicable[0] as DeadlineRule;
-    deadlineHours = rule.hours;
+  let settled = true;
+  if (reportable !== false) {
+    const basis = deadlineBasis(pack, facts);
+    settled = basis.settled;
+    for (const f of basis.pendingFacts) missingSet.add(f);
+    deadlineHours = basis.rule.hours;
+    recipients = basis.recipients;
     const aware = facts.aware_at;
-    if (typeof aware === "string") deadline = deadlineFrom(pack, aware, rule.hours).toISO({ suppressMilliseconds: true });
-    const seen = new Set<string>();
-    recipients = applicable
-      .flatMap((d) => d.recipients)
-      .filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)))
-      .map((r) => ({ id: r.id, text_en: r.en, text_zh: r.zh }));
+    if (typeof aware === "string") deadline = deadlineFrom(pack, aware, basis.rule.hours).toISO({ suppressMilliseconds: true });
+    else missingSet.add("aware_at");
   }
+  const missing = pack.facts.map((f) => f.name).filter((n) => missingSet.has(n));
 
   return {
     level: level.id,
-    reportable: level.reportable,
+    reportable,
+    provisional: reportable === null || (reportable === true && !settled),
     criteria: fired,
     missing,
     deadline,

@@ -149,9 +149,14 @@ export function parseFactsText(pack: RulePack, text: string): Record<string, Fac
   if (stray.length) throw new FactsError(`"${stray[0]}" is not a name=value pair (e.g. personal_info_people=1200000)`);
   const defs = new Map(pack.facts.map((f) => [f.name, f]));
   const obj: Record<string, unknown> = {};
+  const typed = new Map<string, string>();
   for (const [name, value] of pairs) {
     const def = defs.get(name);
     if (!def) throw new FactsError(`${name}=${value}: unknown fact "${name}"`);
+    // Which of two values was meant cannot be guessed: the later one might relax the clock.
+    const earlier = typed.get(name);
+    if (earlier !== undefined) throw new FactsError(`${name} is given twice (${name}=${earlier} and ${name}=${value}): give it once.`);
+    typed.set(name, value);
     obj[name] = coerceTextValue(def, value);
   }
   try {

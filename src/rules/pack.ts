@@ -69,6 +69,8 @@ const deadlineSchema = z
     ruled_out_by: z.array(conditionSchema).optional(),
     recipients: z.array(recipientSchema).min(1),
     onward: z.object(bilingual).strict(),
+    /** What must be entered to confirm or rule this rule out ("CII involvement"): says why a clock is provisional. */
+    until: z.object(bilingual).strict().optional(),
     /** From this level up, the receiver must pass the report on (shown to the team). */
     onward_from_level: z.string().min(1),
     ...bilingual,
@@ -82,6 +84,8 @@ const itemSchema = z
     initial: z.boolean().optional(),
     ransomware_en: z.string().optional(),
     ransomware_zh: z.string().optional(),
+    /** Fields the item must carry when the incident is ransomware (Article 7, item 2). */
+    ransomware_details: z.array(z.object({ id: z.string().regex(/^[a-z][a-z0-9_]*$/), ...bilingual }).strict()).optional(),
     ...bilingual,
   })
   .strict();
@@ -99,7 +103,23 @@ export const rulePackSchema = z
     fact_groups: z.array(z.object({ id: z.string().min(1), ...bilingual }).strict()),
     criteria: z.array(criterionSchema).min(1),
     deadlines: z.array(deadlineSchema).min(1),
-    channels: z.array(z.object({ id: z.string().min(1), ...bilingual }).strict()).min(1),
+    channels: z
+      .array(
+        z
+          .object({
+            id: z.string().min(1),
+            /** Number, address or account, as filers need it. */
+            contact: z.object(bilingual).strict().optional(),
+            /** The contact comes from a secondary source: show "verify against the official notice". */
+            verify: z.boolean().optional(),
+            source: z.string().min(1).optional(),
+            ...bilingual,
+          })
+          .strict(),
+      )
+      .min(1),
+    /** Pairs of fact values that cannot both hold: refused, naming both. */
+    conflicts: z.array(z.object({ id: z.string().min(1), when: conditionSchema, and: conditionSchema, ...bilingual }).strict()).default([]),
     report_items: z.array(itemSchema).min(1),
     post_incident_items: z.array(itemSchema).min(1),
     countdown: z
@@ -123,8 +143,11 @@ export const rulePackSchema = z
           .strict(),
       })
       .strict(),
-    /** Subcommands limited to incident roles (deployment policy, overridable). */
-    rights: z.record(z.string(), z.array(z.enum(["commander", "compliance", "scribe"])).min(1)).default({}),
+    /**
+     * Who may run each changing subcommand (deployment policy, overridable): incident roles, or
+     * "member" for any member of the incident channel. A changing subcommand without an entry is refused.
+     */
+    rights: z.record(z.string(), z.array(z.enum(["commander", "compliance", "scribe", "member"])).min(1)).default({}),
     disclosure: z
       .object({
         source: z.string().min(1),
@@ -169,6 +192,13 @@ export const rulePackSchema = z
       if (!(c.source in pack.sources)) ctx.addIssue({ code: "custom", path: ["criteria", i, "source"], message: `unknown source "${c.source}"` });
       checkCondition(c.when, ["criteria", i, "when"]);
       c.also?.forEach((a, j) => checkCondition(a, ["criteria", i, "also", j]));
+    });
+    pack.conflicts.forEach((c, i) => {
+      checkCondition(c.when, ["conflicts", i, "when"]);
+      checkCondition(c.and, ["conflicts", i, "and"]);
+    });
+    pack.channels.forEach((c, i) => {
+      if (c.source && !(c.source in pack.sources)) ctx.addIssue({ code: "custom", path: ["channels", i, "source"], message: `unknown source "${c.source}"` });
     });
     pack.deadlines.forEach((d, i) => {
       if (!levels.has(d.onward_from_level)) ctx.addIssue({ code: "custom", path: ["deadlines", i, "onward_from_level"], message: `unknown level "${d.onward_from_level}"` });

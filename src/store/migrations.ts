@@ -143,4 +143,31 @@ export const MIGRATIONS: readonly string[] = [
   -- Delivery keys are only needed while a platform may still retry: old ones are pruned by time.
   CREATE INDEX processed_requests_at ON processed_requests (at);
   `,
+  /* 3 */ `
+  -- Reportability is three-valued: an incident is "not reportable" only when the facts rule it
+  -- out or an assessment is recorded, never because facts are still unknown.
+  ALTER TABLE incidents ADD COLUMN reportability TEXT NOT NULL DEFAULT 'undetermined'
+    CHECK (reportability IN ('reportable', 'not_reportable', 'assessed_not_reportable', 'undetermined'));
+  ALTER TABLE incidents ADD COLUMN provisional INTEGER NOT NULL DEFAULT 1;
+  UPDATE incidents SET reportability = CASE WHEN reportable = 1 THEN 'reportable' ELSE 'undetermined' END;
+  ALTER TABLE incidents DROP COLUMN reportable;
+  ALTER TABLE incidents DROP COLUMN classified;
+
+  CREATE TABLE assessments (
+    id             INTEGER PRIMARY KEY,
+    incident_id    INTEGER NOT NULL REFERENCES incidents (id),
+    verdict        TEXT NOT NULL CHECK (verdict IN ('not_reportable')),
+    reason         TEXT NOT NULL,
+    unknown_facts  TEXT NOT NULL,
+    at             TEXT NOT NULL,
+    actor          TEXT NOT NULL,
+    revoked_at     TEXT,
+    revoked_by     TEXT,
+    revoked_reason TEXT
+  );
+  CREATE INDEX assessments_incident ON assessments (incident_id);
+
+  -- An initial report filed without items 1-2 carries the reason it was sent incomplete.
+  ALTER TABLE submissions ADD COLUMN incomplete_reason TEXT;
+  `,
 ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { classify, provisionalDeadlineRule } from "../../src/rules/classify.js";
-import { facts, firedIds, pack, rankOf, run } from "./helpers.js";
+import { classify, deadlineBasis } from "../../src/rules/classify.js";
+import { facts, firedIds, NONE_FIRES, pack, rankOf, run } from "./helpers.js";
 
 describe("highest level wins", () => {
   it("several criteria at different levels: the highest is the level, all are listed highest first", () => {
@@ -56,9 +56,10 @@ describe("highest level wins", () => {
     expect(fired?.confirmed).toBe(false);
   });
 
-  it("nothing known is general, not reportable, with no criteria", () => {
+  it("nothing known is general so far, reportability undetermined, on the strictest clock (1 h), with no criteria", () => {
     const result = run({});
-    expect(result).toMatchObject({ level: "general", reportable: false, criteria: [], deadline: null, deadline_hours: null, recipients: [] });
+    expect(result).toMatchObject({ level: "general", reportable: null, provisional: true, criteria: [], deadline: null, deadline_hours: 1 });
+    expect(result.recipients.map((r) => r.id)).toEqual(["cii_protection_department", "public_security", "department_cyberspace_office", "provincial_cac"]);
   });
 
   it("clock, crime and ransomware facts alone do not change the level", () => {
@@ -84,17 +85,21 @@ describe("missing facts", () => {
   /** Every fact named by a criterion condition. */
   const criterionFacts = new Set(pack.criteria.flatMap((c) => [c.when.fact, ...(c.also ?? []).map((a) => a.fact)]));
 
-  it("with nothing known, every fact any criterion uses is missing, in pack order, and nothing else", () => {
+  it("with nothing known, every fact any criterion uses is missing, and the clock facts and aware_at, in pack order, and nothing else", () => {
     const { missing } = run({});
-    expect(new Set(missing)).toEqual(criterionFacts);
+    expect(new Set(missing)).toEqual(new Set([...criterionFacts, "aware_at", "operator_type", "cii_affected"]));
     const order = pack.facts.map((f) => f.name).filter((n) => missing.includes(n));
     expect(missing).toEqual(order);
     for (const f of ["personal_info_people", "direct_loss_rmb", "portal_tier", "portal_outage_hours", "tampered_site_tier", "other_harm"]) {
       expect(missing).toContain(f);
     }
-    for (const f of ["aware_at", "operator_type", "cii_affected", "suspected_crime", "ransomware"]) {
-      expect(missing).not.toContain(f);
-    }
+    for (const f of ["suspected_crime", "ransomware"]) expect(missing).not.toContain(f);
+  });
+
+  it("once nothing reportable can fire, the clock facts and aware_at are no longer missing", () => {
+    const { missing, reportable } = run(NONE_FIRES);
+    expect(reportable).toBe(false);
+    expect(missing).toEqual([]);
   });
 
   it("a known fact is never missing", () => {
@@ -154,9 +159,9 @@ describe("missing facts", () => {
     expect(result.missing).toContain("spread_declared");
   });
 
-  it("a particularly significant incident has nothing missing", () => {
-    expect(run({ personal_info_people: 100_000_000 }).missing).toEqual([]);
-    expect(run({ important_data_harm: "particularly_significant" }).missing).toEqual([]);
+  it("a particularly significant incident misses only what decides or fixes the deadline", () => {
+    expect(run({ personal_info_people: 100_000_000 }).missing).toEqual(["aware_at", "operator_type", "cii_affected"]);
+    expect(run({ important_data_harm: "particularly_significant", cii_affected: true, aware_at: "2026-03-02T09:00+08:00" }).missing).toEqual([]);
   });
 
   it("all facts known below every threshold: nothing missing, general", () => {
@@ -186,7 +191,8 @@ describe("missing facts", () => {
 
 describe("worked examples (cac-measures.md)", () => {
   it("1. ordinary operator, PI of 1,200,000 leaked, aware 09:00 CST: major, 13:00 CST, provincial CAC", () => {
-    const result = run({ operator_type: "ordinary", aware_at: "2026-03-02T09:00+08:00", personal_info_people: 1_200_000 });
+    const result = run({ operator_type: "ordinary", cii_affected: false, aware_at: "2026-03-02T09:00+08:00", personal_info_people: 1_200_000 });
+    expect(result.provisional).toBe(false);
     expect(result.level).toBe("major");
     expect(result.reportable).toBe(true);
     expect(firedIds(result)).toEqual(["personal_info_m"]);
@@ -199,7 +205,7 @@ describe("worked examples (cac-measures.md)", () => {
 
   it("1 (text form). the same facts typed as name=value pairs", async () => {
     const { parseFactsText, knownFacts } = await import("../../src/rules/facts.js");
-    const typed = knownFacts(parseFactsText(pack, "operator_type=ordinary personal_info_people=1_200_000 aware_at=2026-03-02T09:00"));
+    const typed = knownFacts(parseFactsText(pack, "operator_type=ordinary cii_affected=false personal_info_people=1200000 aware_at=2026-03-02T09:00"));
     const result = classify(pack, typed);
     expect(result.level).toBe("major");
     expect(result.deadline).toBe("2026-03-02T13:00:00+08:00");
@@ -217,7 +223,7 @@ describe("worked examples (cac-measures.md)", () => {
   });
 
   it("3. unit affiliated to a state organ, loss RMB 30,000,000, aware 08:00 CST: significant, 10:00 CST, its cyberspace-affairs office", () => {
-    const result = run({ operator_type: "central_state_organ", direct_loss_rmb: 30_000_000, aware_at: "2026-03-02T08:00+08:00" });
+    const result = run({ operator_type: "central_state_organ", cii_affected: false, direct_loss_rmb: 30_000_000, aware_at: "2026-03-02T08:00+08:00" });
     expect(result.level).toBe("significant");
     expect(result.reportable).toBe(true);
     expect(firedIds(result)).toEqual(["loss_s", "loss_m"]);
@@ -230,29 +236,34 @@ describe("worked examples (cac-measures.md)", () => {
   });
 
   it("4. company website defaced, shared 800 times, loss RMB 1,000,000: general, not reportable, no deadline", () => {
-    const result = run({
-      tampered_site_tier: "enterprise",
-      illegal_content_shares: 800,
-      direct_loss_rmb: 1_000_000,
-      aware_at: "2026-03-02T09:00+08:00",
-    });
+    const typed = { tampered_site_tier: "enterprise", illegal_content_shares: 800, direct_loss_rmb: 1_000_000, aware_at: "2026-03-02T09:00+08:00" };
+    // With the rest still unknown the example is not yet "not reportable": views could still reach 10,000.
+    const partial = run(typed);
+    expect(partial.level).toBe("general");
+    expect(partial.reportable).toBeNull();
+    expect(partial.provisional).toBe(true);
+    expect(partial.deadline).toBe("2026-03-02T10:00:00+08:00");
+    expect(partial.missing).not.toContain("illegal_content_shares");
+    expect(partial.missing).toContain("illegal_content_views");
+    // Once every other criterion is known not to fire, it is general and not reportable.
+    const result = run({ ...NONE_FIRES, ...typed });
     expect(result.level).toBe("general");
     expect(result.reportable).toBe(false);
     expect(result.criteria).toEqual([]);
     expect(result.deadline).toBeNull();
     expect(result.deadline_hours).toBeNull();
     expect(result.recipients).toEqual([]);
-    expect(result.missing).not.toContain("illegal_content_shares");
-    expect(result.missing).toContain("illegal_content_views");
   });
 
   it("5. nothing known yet: general so far, facts to enter, provisional clock on the strictest deadline (1 h)", () => {
     const known = facts({ aware_at: "2026-03-02T09:00+08:00" });
     const result = classify(pack, known);
     expect(result.level).toBe("general");
-    expect(result.deadline).toBeNull();
+    expect(result.reportable).toBeNull();
+    expect(result.provisional).toBe(true);
+    expect(result.deadline).toBe("2026-03-02T10:00:00+08:00");
     expect(result.missing.length).toBeGreaterThan(10);
-    const rule = provisionalDeadlineRule(pack, known);
+    const rule = deadlineBasis(pack, known).rule;
     expect(rule.id).toBe("cii");
     expect(rule.hours).toBe(1);
   });

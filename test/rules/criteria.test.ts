@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Criterion } from "../../src/rules/pack.js";
-import { alsoSatisfied, criterion, enumValues, firedIds, pack, rankOf, run } from "./helpers.js";
+import { alsoSatisfied, criterion, enumValues, firedIds, pack, rankOf, run, NONE_FIRES } from "./helpers.js";
 
 /**
  * The classification guide as written in docs/spec (cac-measures.md), typed in by hand so
@@ -40,7 +40,8 @@ const SPEC: Row[] = [
   { id: "personal_info_s", level: "significant", fact: "personal_info_people", gte: 10_000_000, confirmed: true },
   { id: "personal_info_m", level: "major", fact: "personal_info_people", gte: 1_000_000, confirmed: true },
   { id: "loss_ps", level: "particularly_significant", fact: "direct_loss_rmb", gte: 100_000_000, confirmed: true },
-  { id: "loss_s", level: "significant", fact: "direct_loss_rmb", gte: 20_000_000, confirmed: true },
+  // 2023 draft figure; the 2025 final text as republished does not state it.
+  { id: "loss_s", level: "significant", fact: "direct_loss_rmb", gte: 20_000_000, confirmed: false },
   { id: "loss_m", level: "major", fact: "direct_loss_rmb", gte: 5_000_000, confirmed: true },
   { id: "content_homepage_ps", level: "particularly_significant", fact: "illegal_content_homepage_hours", gte: 6, tiers: SITE_PS, confirmed: true },
   { id: "content_other_page_ps", level: "particularly_significant", fact: "illegal_content_other_page_hours", gte: 24, tiers: SITE_PS, confirmed: true },
@@ -52,14 +53,16 @@ const SPEC: Row[] = [
   { id: "content_views_s", level: "significant", fact: "illegal_content_views", gte: 100_000, tiers: SITE_S, confirmed: false },
   { id: "content_shares_m", level: "major", fact: "illegal_content_shares", gte: 1_000, confirmed: true },
   { id: "content_views_m", level: "major", fact: "illegal_content_views", gte: 10_000, confirmed: true },
-  { id: "spread_declared_ps", level: "particularly_significant", fact: "spread_declared", in: ["particularly_large"] },
-  { id: "spread_declared_s", level: "significant", fact: "spread_declared", in: ["large"] },
-  { id: "important_data_ps", level: "particularly_significant", fact: "important_data_harm", in: ["particularly_significant"], confirmed: true },
-  { id: "important_data_s", level: "significant", fact: "important_data_harm", in: ["significant"], confirmed: true },
-  { id: "important_data_m", level: "major", fact: "important_data_harm", in: ["major"], confirmed: true },
-  { id: "other_harm_ps", level: "particularly_significant", fact: "other_harm", in: ["particularly_significant"], confirmed: true },
-  { id: "other_harm_s", level: "significant", fact: "other_harm", in: ["significant"], confirmed: true },
-  { id: "other_harm_m", level: "major", fact: "other_harm", in: ["major"], confirmed: true },
+  // 2025 guide text: "or so determined by a provincial-or-higher cyberspace or public security body".
+  { id: "spread_declared_ps", level: "particularly_significant", fact: "spread_declared", in: ["particularly_large"], confirmed: true },
+  { id: "spread_declared_s", level: "significant", fact: "spread_declared", in: ["large"], confirmed: false },
+  // Assessed judgements: the sources give no threshold to confirm.
+  { id: "important_data_ps", level: "particularly_significant", fact: "important_data_harm", in: ["particularly_significant"], confirmed: false },
+  { id: "important_data_s", level: "significant", fact: "important_data_harm", in: ["significant"], confirmed: false },
+  { id: "important_data_m", level: "major", fact: "important_data_harm", in: ["major"], confirmed: false },
+  { id: "other_harm_ps", level: "particularly_significant", fact: "other_harm", in: ["particularly_significant"], confirmed: false },
+  { id: "other_harm_s", level: "significant", fact: "other_harm", in: ["significant"], confirmed: false },
+  { id: "other_harm_m", level: "major", fact: "other_harm", in: ["major"], confirmed: false },
 ];
 
 describe("the rule pack matches the classification guide (hand-written table)", () => {
@@ -144,7 +147,13 @@ describe("the rule pack matches the classification guide (hand-written table)", 
   ] as [Record<string, unknown>, string][])("%j is %s", (input, level) => {
     const result = run(input);
     expect(result.level).toBe(level);
-    expect(result.reportable).toBe(level !== "general");
+    // One harmless fact leaves the others open: general so far, reportability undetermined.
+    expect(result.reportable).toBe(level !== "general" ? true : null);
+    if (level === "general") {
+      const settled = run({ ...NONE_FIRES, ...input });
+      expect(settled.level).toBe("general");
+      expect(settled.reportable).toBe(false);
+    }
   });
 });
 

@@ -1,11 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Settings, type Zone } from "luxon";
-import { applicableDeadlines, classify, provisionalDeadlineRule, reportDeadlineRule } from "../../src/rules/classify.js";
+import { applicableDeadlines, classify, deadlineBasis } from "../../src/rules/classify.js";
 import { parseFacts } from "../../src/rules/facts.js";
-import { facts, pack, run } from "./helpers.js";
+import { facts, NONE_FIRES, pack, run } from "./helpers.js";
 
 const MAJOR = { personal_info_people: 1_200_000 };
 const SIGNIFICANT = { direct_loss_rmb: 30_000_000 };
+/** Both clock facts known and neither tightening: the 4 h rule is settled. */
+const ORDINARY = { operator_type: "ordinary", cii_affected: false };
 
 // Times without an offset must not depend on the machine's zone: run under a zone far from China.
 let savedZone: Zone;
@@ -25,10 +27,37 @@ describe("which deadline applies", () => {
     expect(r.recipients.map((x) => x.id)).toEqual(["provincial_cac"]);
   });
 
-  it("operator type and CII unknown: the catch-all 4 h rule", () => {
+  it("operator type and CII unknown: unknown never relaxes, 1 h provisional, every recipient that could apply", () => {
     const r = run({ ...MAJOR, aware_at: "2026-03-02T09:00+08:00" });
-    expect(r.deadline_hours).toBe(4);
-    expect(r.recipients.map((x) => x.id)).toEqual(["provincial_cac"]);
+    expect(r.reportable).toBe(true);
+    expect(r.provisional).toBe(true);
+    expect(r.deadline_hours).toBe(1);
+    expect(r.deadline).toBe("2026-03-02T10:00:00+08:00");
+    expect(r.recipients.map((x) => x.id)).toEqual(["cii_protection_department", "public_security", "department_cyberspace_office", "provincial_cac"]);
+    expect(r.missing).toEqual(expect.arrayContaining(["operator_type", "cii_affected"]));
+  });
+
+  it("CII ruled out, operator type unknown: 2 h provisional; operator_type is missing", () => {
+    const r = run({ ...MAJOR, cii_affected: false, aware_at: "2026-03-02T09:00+08:00" });
+    expect(r.provisional).toBe(true);
+    expect(r.deadline_hours).toBe(2);
+    expect(r.missing).toContain("operator_type");
+    expect(r.missing).not.toContain("cii_affected");
+    expect(r.recipients.map((x) => x.id)).toEqual(["department_cyberspace_office", "provincial_cac"]);
+  });
+
+  it("an ordinary operator, CII unknown: still 1 h until CII is ruled out", () => {
+    const r = run({ ...MAJOR, operator_type: "ordinary", aware_at: "2026-03-02T09:00+08:00" });
+    expect(r.provisional).toBe(true);
+    expect(r.deadline_hours).toBe(1);
+    expect(r.missing).toContain("cii_affected");
+  });
+
+  it("CII confirmed: 1 h settled whatever the operator type; operator_type is not missing", () => {
+    const r = run({ ...MAJOR, cii_affected: true, aware_at: "2026-03-02T09:00+08:00" });
+    expect(r.provisional).toBe(false);
+    expect(r.deadline_hours).toBe(1);
+    expect(r.missing).not.toContain("operator_type");
   });
 
   it("CII affected: 1 h to the protection department and public security", () => {
@@ -51,8 +80,9 @@ describe("which deadline applies", () => {
   });
 
   it("a CII outage of 0 minutes does not make the CII deadline apply", () => {
-    const r = run({ ...MAJOR, cii_full_outage_minutes: 0, cii_main_function_outage_minutes: 0, cii_affected: false });
+    const r = run({ ...MAJOR, cii_full_outage_minutes: 0, cii_main_function_outage_minutes: 0, cii_affected: false, operator_type: "ordinary" });
     expect(r.deadline_hours).toBe(4);
+    expect(r.provisional).toBe(false);
   });
 
   it("central or state organ: 2 h to its own cyberspace-affairs office", () => {
@@ -73,25 +103,40 @@ describe("which deadline applies", () => {
     expect(ids.slice(0, 2)).toEqual(["cii_protection_department", "public_security"]);
   });
 
-  it("applicableDeadlines / reportDeadlineRule agree with classify", () => {
+  it("applicableDeadlines / deadlineBasis agree with classify", () => {
     const f = facts({ cii_affected: true, operator_type: "central_state_organ" });
     expect(applicableDeadlines(pack, f).map((d) => d.id).sort()).toEqual(["central_state_organ", "cii"]);
-    expect(reportDeadlineRule(pack, f).id).toBe("cii");
-    expect(applicableDeadlines(pack, facts({ operator_type: "ordinary" })).map((d) => d.id)).toEqual(["ordinary"]);
-    expect(reportDeadlineRule(pack, facts({})).hours).toBe(4);
+    expect(deadlineBasis(pack, f).rule.id).toBe("cii");
+    // The catch-all is known to apply only once every specific rule is ruled out.
+    expect(applicableDeadlines(pack, facts({ operator_type: "ordinary" })).map((d) => d.id)).toEqual([]);
+    expect(applicableDeadlines(pack, facts(ORDINARY)).map((d) => d.id)).toEqual(["ordinary"]);
+    expect(deadlineBasis(pack, facts({})).rule.hours).toBe(1);
+    expect(deadlineBasis(pack, facts(ORDINARY)).rule.hours).toBe(4);
   });
 
   it.each([
-    [{}, "nothing known"],
-    [{ cii_affected: true, operator_type: "central_state_organ", aware_at: "2026-03-02T09:00+08:00" }, "CII + central organ"],
-    [{ direct_loss_rmb: 4_999_999, cii_affected: true, aware_at: "2026-03-02T09:00+08:00" }, "loss just below major"],
-  ] as [Record<string, unknown>, string][])("general (%j, %s): deadline null, no hours, no recipients", (input) => {
+    [{}, "nothing known", 1],
+    [{ cii_affected: true, operator_type: "central_state_organ", aware_at: "2026-03-02T09:00+08:00" }, "CII + central organ", 1],
+    [{ direct_loss_rmb: 4_999_999, cii_affected: true, aware_at: "2026-03-02T09:00+08:00" }, "loss just below major", 1],
+    [{ direct_loss_rmb: 4_999_999, ...ORDINARY }, "loss just below major, ordinary operator", 4],
+  ] as [Record<string, unknown>, string, number][])("general so far (%j, %s): reportability undetermined, the strictest clock that could apply runs", (input, _what, hours) => {
     const r = run(input);
     expect(r.level).toBe("general");
+    expect(r.reportable).toBeNull();
+    expect(r.provisional).toBe(true);
+    expect(r.deadline_hours).toBe(hours);
+    expect(r.recipients.length).toBeGreaterThan(0);
+  });
+
+  it("general with every reportable criterion known not to fire: not reportable, no deadline, no recipients", () => {
+    const r = run({ ...NONE_FIRES, aware_at: "2026-03-02T09:00+08:00" });
+    expect(r.level).toBe("general");
     expect(r.reportable).toBe(false);
+    expect(r.provisional).toBe(false);
     expect(r.deadline).toBeNull();
     expect(r.deadline_hours).toBeNull();
     expect(r.recipients).toEqual([]);
+    expect(r.missing).toEqual([]);
   });
 
   it("reportable but awareness unknown: hours and recipients known, deadline null", () => {
@@ -103,7 +148,7 @@ describe("which deadline applies", () => {
   });
 
   it("the deadline is the same for major, significant and particularly significant", () => {
-    const base = { operator_type: "central_state_organ", aware_at: "2026-03-02T09:00+08:00" };
+    const base = { operator_type: "central_state_organ", cii_affected: false, aware_at: "2026-03-02T09:00+08:00" };
     const deadlines = [
       run({ ...base, direct_loss_rmb: 5_000_000 }),
       run({ ...base, direct_loss_rmb: 20_000_000 }),
@@ -134,7 +179,7 @@ describe("deadline times", () => {
     ["without an offset, with seconds", "2026-03-02T23:30:00", { cii_affected: true }, "2026-03-03T00:30:00+08:00", 1],
     ["across a US daylight-saving change, given in New York time", "2026-03-08T01:30-05:00", {}, "2026-03-08T18:30:00+08:00", 4],
   ] as [string, string, Record<string, unknown>, string, number][])("%s: %s", (_what, awareAt, extra, expected, hours) => {
-    const r = run({ ...MAJOR, ...extra, aware_at: awareAt });
+    const r = run({ ...MAJOR, ...ORDINARY, ...extra, aware_at: awareAt });
     expect(r.deadline_hours).toBe(hours);
     expect(r.deadline).toBe(expected);
   });
@@ -154,10 +199,10 @@ describe("deadline times", () => {
   });
 
   it("the same instant in different zones gives the same deadline", () => {
-    const a = run({ ...MAJOR, aware_at: "2026-03-02T09:00+08:00" }).deadline;
-    const b = run({ ...MAJOR, aware_at: "2026-03-02T01:00:00Z" }).deadline;
-    const c = run({ ...MAJOR, aware_at: "2026-03-01T20:00-05:00" }).deadline;
-    const d = run({ ...MAJOR, aware_at: "2026-03-02T09:00" }).deadline;
+    const a = run({ ...MAJOR, ...ORDINARY, aware_at: "2026-03-02T09:00+08:00" }).deadline;
+    const b = run({ ...MAJOR, ...ORDINARY, aware_at: "2026-03-02T01:00:00Z" }).deadline;
+    const c = run({ ...MAJOR, ...ORDINARY, aware_at: "2026-03-01T20:00-05:00" }).deadline;
+    const d = run({ ...MAJOR, ...ORDINARY, aware_at: "2026-03-02T09:00" }).deadline;
     expect(new Set([a, b, c, d])).toEqual(new Set(["2026-03-02T13:00:00+08:00"]));
   });
 
@@ -177,37 +222,37 @@ describe("deadline times", () => {
 
 describe("provisional deadline (before classification)", () => {
   it("cii_affected unknown: 1 h, the strictest that could apply", () => {
-    expect(provisionalDeadlineRule(pack, facts({})).hours).toBe(1);
-    expect(provisionalDeadlineRule(pack, facts({ operator_type: "ordinary" })).hours).toBe(1);
-    expect(provisionalDeadlineRule(pack, facts({ operator_type: "central_state_organ" })).hours).toBe(1);
+    expect(deadlineBasis(pack, facts({})).rule.hours).toBe(1);
+    expect(deadlineBasis(pack, facts({ operator_type: "ordinary" })).rule.hours).toBe(1);
+    expect(deadlineBasis(pack, facts({ operator_type: "central_state_organ" })).rule.hours).toBe(1);
   });
 
   it("cii_affected true: 1 h", () => {
-    expect(provisionalDeadlineRule(pack, facts({ cii_affected: true, operator_type: "ordinary" })).id).toBe("cii");
+    expect(deadlineBasis(pack, facts({ cii_affected: true, operator_type: "ordinary" })).rule.id).toBe("cii");
   });
 
   it("cii_affected false and every CII outage known to be 0: 4 h for an ordinary operator, 2 h with the operator unknown", () => {
     const noCii = { cii_affected: false, cii_full_outage_minutes: 0, cii_main_function_outage_minutes: 0 };
-    expect(provisionalDeadlineRule(pack, facts({ ...noCii, operator_type: "ordinary" })).hours).toBe(4);
-    expect(provisionalDeadlineRule(pack, facts({ ...noCii })).hours).toBe(2);
-    expect(provisionalDeadlineRule(pack, facts({ ...noCii, operator_type: "central_state_organ" })).hours).toBe(2);
+    expect(deadlineBasis(pack, facts({ ...noCii, operator_type: "ordinary" })).rule.hours).toBe(4);
+    expect(deadlineBasis(pack, facts({ ...noCii })).rule.hours).toBe(2);
+    expect(deadlineBasis(pack, facts({ ...noCii, operator_type: "central_state_organ" })).rule.hours).toBe(2);
   });
 
   it("cii_affected false but a CII outage recorded: still 1 h", () => {
-    expect(provisionalDeadlineRule(pack, facts({ cii_affected: false, cii_main_function_outage_minutes: 5 })).hours).toBe(1);
+    expect(deadlineBasis(pack, facts({ cii_affected: false, cii_main_function_outage_minutes: 5 })).rule.hours).toBe(1);
   });
 
   // BUG (src/rules/classify.ts:80-82, possibleDeadlines): with cii_affected=false the CII rule
   // stays "possible" because its other when_any conditions (cii_full_outage_minutes > 0,
   // cii_main_function_outage_minutes > 0) are unknown, so the provisional clock stays at 1 h.
   it("cii_affected=false and operator_type=ordinary: 4 h", () => {
-    const rule = provisionalDeadlineRule(pack, facts({ cii_affected: false, operator_type: "ordinary" }));
+    const rule = deadlineBasis(pack, facts({ cii_affected: false, operator_type: "ordinary" })).rule;
     expect(rule.id).toBe("ordinary");
     expect(rule.hours).toBe(4);
   });
 
   it("cii_affected=false and operator_type unknown: 2 h", () => {
-    const rule = provisionalDeadlineRule(pack, facts({ cii_affected: false }));
+    const rule = deadlineBasis(pack, facts({ cii_affected: false })).rule;
     expect(rule.id).toBe("central_state_organ");
     expect(rule.hours).toBe(2);
   });
@@ -221,7 +266,9 @@ describe("provisional deadline (before classification)", () => {
     ]) {
       const f = facts(input);
       const final = classify(pack, facts({ ...input, ...MAJOR }));
-      expect(provisionalDeadlineRule(pack, f).hours).toBeLessThanOrEqual(final.deadline_hours as number);
+      expect(deadlineBasis(pack, f).rule.hours).toBeLessThanOrEqual(final.deadline_hours as number);
+      // What classify reports before the facts are in is never later than after.
+      expect(classify(pack, f).deadline_hours).toBeLessThanOrEqual(final.deadline_hours as number);
     }
   });
 });

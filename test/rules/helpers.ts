@@ -102,3 +102,21 @@ export function expectFactsError(fn: () => unknown, ...fragments: string[]): str
   for (const f of fragments) expect(message).toContain(f);
   return message;
 }
+
+/** Facts that rule out every criterion of a reportable level in the shipped pack. */
+export const NONE_FIRES: Record<string, unknown> = {
+  cii_full_outage_minutes: 0,
+  cii_main_function_outage_minutes: 0,
+  portal_tier: "other",
+  province_population_pct: 0,
+  prefecture_population_pct: 0,
+  essential_services_people: 0,
+  personal_info_people: 0,
+  important_data_harm: "none",
+  direct_loss_rmb: 0,
+  tampered_site_tier: "enterprise",
+  illegal_content_shares: 0,
+  illegal_content_views: 0,
+  spread_declared: "none",
+  other_harm: "none",
+};

@@ -248,7 +248,7 @@ describe("deployment override file", () => {
 
   it("an override may change a deadline", () => {
     const p = loadRulePack(writeTemp('{"deadlines":[{"id":"ordinary","hours":3}]}'));
-    const r = classify(p, parseFacts(p, { personal_info_people: 1_200_000, aware_at: "2026-03-02T09:00+08:00" }));
+    const r = classify(p, parseFacts(p, { personal_info_people: 1_200_000, operator_type: "ordinary", cii_affected: false, aware_at: "2026-03-02T09:00+08:00" }));
     expect(r.deadline).toBe("2026-03-02T12:00:00+08:00");
     expect(r.deadline_hours).toBe(3);
   });
