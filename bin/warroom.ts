@@ -13,6 +13,7 @@ import { loadConfig, ConfigError, type Config } from "../src/config.js";
 import { loadRulePack, RulePackError } from "../src/rules/pack.js";
 import { parseFacts, FactsError } from "../src/rules/facts.js";
 import { classify } from "../src/rules/classify.js";
+import { assertConsistent } from "../src/rules/conflicts.js";
 import { openDatabase } from "../src/store/db.js";
 import { IncidentService, IncidentError } from "../src/incidents/service.js";
 import { systemClock, FakeClock } from "../src/time/clock.js";
@@ -53,7 +54,9 @@ function cmdClassify(args: string[]): void {
     if (err instanceof CliError) throw err;
     throw new CliError(`invalid JSON: ${(err as Error).message}`);
   }
-  const result = classify(pack, parseFacts(pack, json));
+  const facts = parseFacts(pack, json);
+  assertConsistent(pack, facts);
+  const result = classify(pack, facts);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 

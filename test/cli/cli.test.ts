@@ -9,20 +9,43 @@ const CLI = "bin/warroom.ts";
 describe("warroom classify", () => {
   it("prints the contract JSON for the first worked example", async () => {
     const r = await runTs(CLI, ["classify", "-"], {
-      input: JSON.stringify({ operator_type: "ordinary", aware_at: "2026-03-02T09:00:00+08:00", personal_info_people: 1200000 }),
+      input: JSON.stringify({ operator_type: "ordinary", cii_affected: false, aware_at: "2026-03-02T09:00:00+08:00", personal_info_people: 1200000 }),
     });
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(Object.keys(out)).toEqual(["level", "reportable", "criteria", "missing", "deadline", "deadline_hours", "recipients"]);
+    expect(Object.keys(out)).toEqual(["level", "reportable", "provisional", "criteria", "missing", "deadline", "deadline_hours", "recipients"]);
     expect(out).toMatchObject({
       level: "major",
       reportable: true,
+      provisional: false,
       deadline: "2026-03-02T13:00:00+08:00",
       deadline_hours: 4,
       criteria: [{ id: "personal_info_m", level: "major", fact: "personal_info_people", value: 1200000, threshold: 1000000 }],
     });
     expect((out.criteria as { text_zh: string }[])[0]?.text_zh).toBe("100万人以上公民个人信息泄露");
     expect(out.recipients).toEqual([{ id: "provincial_cac", text_en: "Provincial cyberspace administration where the operator is located", text_zh: "属地省级网信部门" }]);
+  });
+
+  it("never relaxes the clock while CII involvement and the operator type are unknown", async () => {
+    const r = await runTs(CLI, ["classify", "-"], { input: JSON.stringify({ aware_at: "2026-03-02T09:00:00+08:00", personal_info_people: 1200000 }) });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { reportable: unknown; provisional: unknown; deadline: unknown; deadline_hours: unknown; missing: string[] };
+    expect(out).toMatchObject({ reportable: true, provisional: true, deadline: "2026-03-02T10:00:00+08:00", deadline_hours: 1 });
+    expect(out.missing).toEqual(expect.arrayContaining(["operator_type", "cii_affected"]));
+  });
+
+  it("says reportability is undetermined (null) after one harmless fact, with the strictest clock", async () => {
+    const r = await runTs(CLI, ["classify", "-"], { input: JSON.stringify({ aware_at: "2026-03-02T09:00:00+08:00", tampered_site_tier: "enterprise" }) });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { level: unknown; reportable: unknown; provisional: unknown; deadline_hours: unknown; missing: string[] };
+    expect(out).toMatchObject({ level: "general", reportable: null, provisional: true, deadline_hours: 1 });
+    expect(out.missing.length).toBeGreaterThanOrEqual(14);
+  });
+
+  it("refuses contradicting facts, naming both", async () => {
+    const r = await runTs(CLI, ["classify", "-"], { input: JSON.stringify({ cii_affected: false, cii_full_outage_minutes: 30 }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("cii_affected=false contradicts cii_full_outage_minutes=30");
   });
 
   it("reads a file argument", async () => {

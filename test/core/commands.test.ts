@@ -16,7 +16,7 @@ describe("input errors", () => {
     const r = await h.say("frobnicate");
     expect(r.ephemeral).toBe(true);
     expect(textOf(r)).toContain('Unknown subcommand "frobnicate"');
-    expect(textOf(r)).toContain("/incident <open|facts|status|report|submitted|update|police|disclose|role|resolve|final|close|timeline|help>");
+    expect(textOf(r)).toContain("/incident <open|facts|status|report|submitted|update|police|disclose|role|assess|resolve|final|close|timeline|help>");
   });
 
   it("names the bad pair in facts and changes nothing", async () => {
@@ -89,8 +89,9 @@ describe("rights", () => {
     await h.say("open Payment DB outage");
     h.port.channels.get(h.room())?.members.add("bob");
     h.port.channels.get(h.room())?.members.add("carol");
+    await h.say("facts personal_info_people=1200000 operator_type=ordinary cii_affected=false");
     const refused = await h.say("resolve", { user: "bob" });
-    expect(textOf(refused)).toContain("Only the incident's commander or compliance (unassigned) may use /incident resolve");
+    expect(textOf(refused)).toContain("Only the incident's commander (<@alice>) or compliance lead (unassigned) may use /incident resolve.");
     expect(h.app.core.service.get(1).status).toBe("open");
     await h.say("role compliance @carol");
     const ok = await h.say("resolve", { user: "carol" });
@@ -105,6 +106,7 @@ describe("rights", () => {
     expect(textOf(r)).toBe("<@erin> is now the compliance of incident #1.");
     expect(r.message?.mentions).toEqual(["erin"]);
     expect(await h.port.isMember(h.room(), "erin")).toBe(true);
+    await h.say("facts personal_info_people=1200000 operator_type=ordinary cii_affected=false");
     const ok = await h.say("resolve", { user: "erin" });
     expect(textOf(ok)).toContain("Incident #1 resolved by <@erin>");
   });
@@ -127,7 +129,7 @@ describe("status", () => {
   it("shows times in the viewer's own zone beside CST when the platform knows it", async () => {
     const h = harness("2026-03-02T09:00:00+08:00", "UTC");
     await h.say("open Payment DB outage");
-    await h.say("facts personal_info_people=1200000");
+    await h.say("facts personal_info_people=1200000 operator_type=ordinary cii_affected=false");
     h.port.zones.set("alice", "America/New_York");
     const mine = await h.say("status");
     expect(mine.ephemeral).toBe(true);
@@ -188,9 +190,12 @@ describe("reports", () => {
     expect(text).toContain("# 网络安全事件报告（初次报告）");
     expect(text).toContain("# Network security incident report (initial report)");
     expect(text).toContain("Acme Pay Ltd, payment database cluster");
-    expect(text.match(/【待补充】/g)).toHaveLength(6);
-    expect(text.match(/\[MISSING\]/g)).toHaveLength(6);
+    // Six items, and the three ransomware details item 2 must carry (Article 7, item 2).
+    expect(text.match(/【待补充】/g)).toHaveLength(9);
+    expect(text.match(/\[MISSING\]/g)).toHaveLength(9);
     expect(text).toContain("勒索软件攻击：勒索金额、支付方式、日期等");
+    expect(text).toContain("- **勒索金额**: 【待补充】");
+    expect(text).toContain("- **Payment method demanded**: [MISSING]");
     expect(text).toContain("Missing: items 2, 3, 4, 5, 6, 7.");
     expect(r.message?.attachments?.map((a) => a.filename)).toEqual(["incident-1-initial.md", "incident-1-initial.txt"]);
     expect(r.message?.attachments?.[1]?.content).not.toContain("**");
@@ -223,7 +228,7 @@ describe("reports", () => {
   it("shows the receiver's onward duty from significant up", async () => {
     const h = harness();
     await h.say("open Budget system breach");
-    await h.say("facts operator_type=central_state_organ direct_loss_rmb=6000000");
+    await h.say("facts operator_type=central_state_organ cii_affected=false direct_loss_rmb=6000000");
     expect(h.port.card(h.room())?.text).not.toContain("onward duty");
     await h.say("facts direct_loss_rmb=30000000");
     const card = h.port.card(h.room())?.text ?? "";
@@ -231,12 +236,16 @@ describe("reports", () => {
     expect(card).toContain("Receiver's onward duty: For significant and above, that office reports to the national CAC within 1 hour of receipt.");
   });
 
-  it("says a general incident needs no CAC report but other laws may", async () => {
+  it("says a general incident needs no CAC report but other laws may, once every reportable criterion is ruled out", async () => {
     const h = harness();
     await h.say("open Website defaced");
     const r = await h.say("facts tampered_site_tier=enterprise illegal_content_shares=800 direct_loss_rmb=1000000");
-    expect(textOf(r)).toContain("General incident: no report required under the CAC Measures; other laws or sector rules may still require one.");
-    expect(h.port.card(h.room())?.text).toContain("no report required");
+    expect(textOf(r)).toContain("Whether a report is owed is undetermined");
+    const settled = await h.say(
+      "facts cii_full_outage_minutes=0 cii_main_function_outage_minutes=0 portal_tier=other province_population_pct=0 prefecture_population_pct=0 essential_services_people=0 personal_info_people=0 important_data_harm=none illegal_content_views=0 spread_declared=none other_harm=none",
+    );
+    expect(textOf(settled)).toContain("General incident: every criterion of a reportable level is known not to be met, so no report is required under the CAC Measures; other laws or sector rules may still require one.");
+    expect(h.port.card(h.room())?.text).toContain("no report is required");
   });
 });
 

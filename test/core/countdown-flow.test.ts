@@ -83,7 +83,10 @@ describe("countdown warnings", () => {
       "🚨 Post-incident report OVERDUE by 2 d",
     ]);
     await h.say("final edit 1 Weak credentials on a replica");
-    const final = await h.say("submitted email MAIL-7 --kind final");
+    // The summary goes through the initial report's channel unless another is confirmed.
+    const elsewhere = await h.say("submitted email MAIL-7 --kind final");
+    expect(textOf(elsewhere)).toContain("The initial report went through hotline; the post-incident report goes through the original channel. To record it through email anyway, add --confirm.");
+    const final = await h.say("submitted email MAIL-7 --kind final --confirm");
     expect(textOf(final)).toContain("The 30-day clock has stopped.");
     h.clock.advance({ days: 3 });
     await h.app.engine.tick();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/store/db.js";
+import { MIGRATIONS } from "../../src/store/migrations.js";
 import { appendEvent, verifyChain } from "../../src/incidents/timeline.js";
 import { harness } from "../support/harness.js";
 
@@ -20,7 +21,7 @@ describe("delivery keys", () => {
     const db = openDatabase(":memory:");
     const plan = db.prepare("EXPLAIN QUERY PLAN DELETE FROM processed_requests WHERE at < ?").all(0) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(" ")).toContain("processed_requests_at");
-    expect(db.pragma("user_version", { simple: true })).toBe(2);
+    expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
   });
 });
 

@@ -169,7 +169,7 @@ describe("Discord adapter, end to end against a fake Discord", () => {
     await resumed;
     expect(h.fake.gateway.resumes).toBe(1);
     expect(h.fake.gateway.identifies).toBe(1);
-    expect(textOf(await finalAnswer(h.fake, role))).toContain(`<@${alice.id}> is now the commander`);
+    expect(textOf(await finalAnswer(h.fake, role))).toContain(`<@${alice.id}> is already the commander`);
     const compliance = h.fake.slash(alice, channelId, "role", { role: "compliance", user: bob.id });
     const answer = await finalAnswer(h.fake, compliance);
     expect(textOf(answer)).toContain(`<@${bob.id}> is now the compliance`);

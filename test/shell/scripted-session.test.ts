@@ -87,11 +87,15 @@ describe("shell adapter, scripted", () => {
       "FAX-1",
       "tomorrow",
       "",
+      "",
       "2026-03-02T09:00+08:00",
+      "Operator and impact still being established by the DBA team",
     ]);
-    expect(text).toContain('-- form "Record a filed report" (4 fields)');
+    expect(text).toContain('-- form "Record a filed report" (5 fields)');
     expect(text).toContain("-- please correct:\n   submitted_at: Not an ISO-8601 time");
+    expect(text).toContain("incomplete_reason: Items 1 and 2 are empty");
     expect(text).toContain("Initial report recorded as filed via Fax (ref FAX-1) at 2026-03-02 09:00 CST");
+    expect(text).toContain("reason recorded: Operator and impact still being established by the DBA team");
     expect(app.core.service.snapshot(1).initialFiled).toBe(true);
   });
 

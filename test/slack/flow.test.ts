@@ -39,7 +39,7 @@ describe("Slack adapter: an incident from /incident open to the 30-day clock", (
     expect(card?.metadata?.event_type).toBe("warroom_message");
     expect(created?.pins.has(card?.ts ?? "")).toBe(true);
     const actions = card?.blocks.find((b) => (b as { type: string }).type === "actions") as { elements: { action_id: string; value: string }[] };
-    expect(actions.elements.map((e) => e.action_id)).toEqual(["facts", "report_edit", "report", "submitted", "resolve"]);
+    expect(actions.elements.map((e) => e.action_id)).toEqual(["facts", "report_edit", "report", "submitted", "assess_not-reportable", "resolve"]);
     expect(actions.elements[0]?.value).toBe("1");
 
     // The bot is not in #general: the announcement goes through the response_url, visible to all.
@@ -81,9 +81,10 @@ describe("Slack adapter: an incident from /incident open to the 30-day clock", (
   });
 
   it("posts countdown warnings, pinging the commander from 30 minutes before", async () => {
+    // The opener is the commander already: saying so again changes nothing and is answered privately.
     const role = await h.command(`role commander <@${ALICE}>`, ALICE, channel);
-    await h.fake.waitFor((c) => c.method === "chat.postMessage" && c.body.channel === channel && String(c.body.text).includes("is now the commander"));
     expect(role.status).toBe(200);
+    expect(String((await h.responded(role.responseUrlId)).body.text)).toContain("is already the commander");
 
     h.clock.set(DateTime.fromISO("2026-03-02T11:00:00+08:00"));
     await h.app.engine.tick();
