@@ -150,9 +150,21 @@ export function subcommands(pack: RulePack): SubcommandSpec[] {
         { name: "reference", kind: "string", description: "Reference: ticket, call or mail id" },
         { name: "kind", kind: "string", description: "Which report was filed", choices: kinds },
         { name: "at", kind: "string", description: "When it was filed, ISO 8601 (default: now)" },
+        { name: "incomplete", kind: "string", description: "Initial report without items 1-2: the reason" },
+        { name: "confirm", kind: "boolean", description: "Summary report through another channel than the initial report's" },
         incidentOption,
       ],
-      toText: (v) => words("submitted", v.channel === undefined ? undefined : quote(String(v.channel)), v.reference === undefined ? undefined : quote(String(v.reference)), flag("kind", v.kind), flag("at", v.at), withIncident(v)),
+      toText: (v) =>
+        words(
+          "submitted",
+          v.channel === undefined ? undefined : quote(String(v.channel)),
+          v.reference === undefined ? undefined : quote(String(v.reference)),
+          flag("kind", v.kind),
+          flag("at", v.at),
+          flag("incomplete", v.incomplete),
+          v.confirm === true ? "--confirm" : undefined,
+          withIncident(v),
+        ),
     },
     {
       name: "update",
@@ -191,7 +203,18 @@ export function subcommands(pack: RulePack): SubcommandSpec[] {
       ],
       toText: (v) => words("role", v.role === undefined ? undefined : String(v.role), v.user === undefined ? undefined : `<@${String(v.user)}>`, withIncident(v)),
     },
-    { name: "resolve", description: "Mark the incident handled; starts the 30-day post-incident clock", options: [incidentOption], toText: (v) => words("resolve", withIncident(v)) },
+    {
+      name: "assess",
+      description: "Record that the incident is not reportable while facts are unknown (no reason: show state)",
+      options: [{ name: "reason", kind: "string", description: "Why it is not reportable" }, incidentOption],
+      toText: (v) => words("assess", v.reason === undefined ? undefined : "not-reportable", flag("reason", v.reason), withIncident(v)),
+    },
+    {
+      name: "resolve",
+      description: "Mark the incident handled; starts the 30-day post-incident clock",
+      options: [{ name: "at", kind: "string", description: "When handling ended, ISO 8601 (default: now)" }, incidentOption],
+      toText: (v) => words("resolve", flag("at", v.at), withIncident(v)),
+    },
     {
       name: "final",
       description: "Show the post-incident summary report draft",

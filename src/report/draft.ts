@@ -165,14 +165,12 @@ function renderOne(d: Draft, t: Templates, lang: "zh" | "en", md: boolean): stri
     for (const dev of d.developments) lines.push(`${md ? "- " : "* "}${when(dev.at)} ${dev.text}`);
     lines.push("");
   }
-  if (d.kind !== "final" || d.channels.length) {
-    lines.push(h2(L("file_through")));
-    for (const c of d.channels) {
-      const contact = lang === "zh" ? c.contact_zh : c.contact_en;
-      lines.push(`${md ? "- " : "* "}${c[lang]}${contact ? `: ${contact}` : ""}${c.verify ? ` (${L("verify_notice")})` : ""}`);
-    }
-    lines.push("");
+  lines.push(h2(L("file_through")));
+  for (const c of d.channels) {
+    const contact = lang === "zh" ? c.contact_zh : c.contact_en;
+    lines.push(`${md ? "- " : "* "}${c[lang]}${contact ? `: ${contact}` : ""}${c.verify ? ` (${L("verify_notice")})` : ""}`);
   }
+  lines.push("");
   for (const n of d.notes) lines.push(md ? `> ${n[lang]}` : `NOTE: ${n[lang]}`);
   if (d.notes.length) lines.push("");
   lines.push(`${L("generated")}: ${when(d.generated_at)}`);
