@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // One throwaway PostgreSQL cluster for the run (the run fails if it cannot start).
+    globalSetup: ["test/support/postgres-setup.ts"],
   },
 });
