@@ -10,6 +10,7 @@ import { isInFuture } from "../src/time/clock.js";
 import { FORM_IDS, openForm } from "./forms.js";
 import { present, slugify } from "./shared.js";
 import { reportState } from "../src/report/card.js";
+import { singleLine } from "../src/bot/sanitize.js";
 
 const USAGE = "/incident open <title> [--aware <ISO time>] [--private] [--description <text>] [name=value facts…]";
 
@@ -22,7 +23,9 @@ export interface OpenArgs {
 }
 
 /** Create the war-room channel, then the incident: the channel name carries the awareness date in CST. */
-export async function openIncident(core: Core, port: ChatPort, actor: Actor, a: OpenArgs): Promise<Reply> {
+export async function openIncident(core: Core, port: ChatPort, actor: Actor, input: OpenArgs): Promise<Reply> {
+  // A title is one line wherever it is shown (channel topic, card header, terminal).
+  const a = { ...input, title: singleLine(input.title).trim() };
   const aware = a.awareAt ?? core.clock.now();
   // Checked before the channel is made, so a typo leaves no empty war room behind.
   if (isInFuture(core.clock, aware)) throw new IncidentError("The time of awareness cannot be in the future.");

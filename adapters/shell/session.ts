@@ -7,6 +7,7 @@ import { nextDueAt } from "../../src/countdown/schedule.js";
 import { formatBoth } from "../../src/report/format.js";
 import type { ShellPort } from "./port.js";
 import { renderText } from "./render.js";
+import { cleanText } from "../../src/bot/sanitize.js";
 
 interface ActiveForm {
   request: FormRequest;
@@ -72,7 +73,9 @@ export class ShellSession {
     return `warroom shell: ${mode}. Type /incident help, or /help for shell commands.`;
   }
 
-  async handle(raw: string): Promise<boolean> {
+  async handle(input: string): Promise<boolean> {
+    // The shell's own commands (/as, /join) echo what was typed: no escapes in names.
+    const raw = cleanText(input);
     const line = raw.trim();
     if (this.form) {
       if (line.startsWith("/")) {

@@ -8,6 +8,7 @@ import type { Incident } from "../incidents/model.js";
 import { FactsError } from "../rules/facts.js";
 import { isBusyError, DatabaseBusyError } from "../store/db.js";
 import { errorReply } from "./replies.js";
+import { cleanActor, cleanText, cleanValues } from "./sanitize.js";
 
 export interface CommandContext {
   core: Core;
@@ -126,7 +127,8 @@ export class Router implements BotHandlers {
     }
   }
 
-  async command(input: CommandInput): Promise<Reply> {
+  async command(raw: CommandInput): Promise<Reply> {
+    const input: CommandInput = { ...raw, actor: cleanActor(raw.actor), text: cleanText(raw.text, { multiline: true }) };
     const words = tokenize(input.text.trim());
     const name = (words[0] ?? "help").toLowerCase();
     const def = this.commands.get(name);
@@ -164,12 +166,14 @@ export class Router implements BotHandlers {
   }
 
   /** A card button runs the subcommand of the same name on the card's incident. */
-  async action(input: ActionInput): Promise<Reply> {
+  async action(raw: ActionInput): Promise<Reply> {
+    const input: ActionInput = { ...raw, action: cleanText(raw.action), ...(raw.value !== undefined ? { value: cleanText(raw.value) } : {}) };
     const incident = input.value && /^\d+$/.test(input.value) ? ` --incident ${input.value}` : "";
     return this.command({ actor: input.actor, channelId: input.channelId, text: `${input.action.replace(/_/g, " ")}${incident}` });
   }
 
-  async submitForm(submission: FormSubmission): Promise<FormResult> {
+  async submitForm(raw: FormSubmission): Promise<FormResult> {
+    const submission: FormSubmission = { ...raw, actor: cleanActor(raw.actor), values: cleanValues(raw.values) };
     const handler = this.forms.get(submission.formId);
     if (!handler) return { ok: true, reply: errorReply(`This form (${submission.formId}) is no longer known; open it again.`) };
     try {
