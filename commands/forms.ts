@@ -3,6 +3,7 @@ import type { RulePack } from "../src/rules/pack.js";
 import type { IncidentSnapshot } from "../src/incidents/model.js";
 import { coerceTextValue, factsSchema, type FactValue } from "../src/rules/facts.js";
 import { DateTime } from "luxon";
+import { TEXT_LIMITS, tooLong } from "../src/limits.js";
 
 /**
  * Form definitions, written once from the rule pack. Adapters render them; submissions
@@ -82,7 +83,7 @@ export function itemsForm(pack: RulePack, report: "incident" | "post_incident"):
       type: "textarea" as const,
       label: { en: `${d.number}. ${d.en}`, zh: `${d.number}. ${d.zh}` },
       hint: d.ransomware_en ? { en: d.ransomware_en, zh: d.ransomware_zh ?? d.ransomware_en } : undefined,
-      maxLength: 3000,
+      maxLength: TEXT_LIMITS.reportItem,
     })),
   };
 }
@@ -94,7 +95,7 @@ export function parseItemsForm(pack: RulePack, report: "incident" | "post_incide
   for (const d of defs) {
     const v = values[d.id];
     if (v === undefined) continue;
-    if (v.length > 3000) errors[d.id] = "at most 3000 characters";
+    if (tooLong("", v, TEXT_LIMITS.reportItem)) errors[d.id] = `Too long: at most ${TEXT_LIMITS.reportItem.toLocaleString("en-US")} characters.`;
     else out[d.id] = v;
   }
   for (const k of Object.keys(values)) if (!defs.some((d) => d.id === k)) errors[k] = `unknown item "${k}"`;
@@ -108,7 +109,7 @@ export function openForm(pack: RulePack): FormDef {
     title: { en: "Open an incident", zh: "创建事件" },
     submitLabel: { en: "Open war room", zh: "创建" },
     fields: [
-      { name: "title", type: "text", label: { en: "Title", zh: "标题" }, required: true, maxLength: 120 },
+      { name: "title", type: "text", label: { en: "Title", zh: "标题" }, required: true, maxLength: TEXT_LIMITS.title },
       { name: "aware_at", type: "datetime", label: { en: "Time of awareness", zh: "发现或获知时间" }, hint: { en: "Empty = now. No offset = China Standard Time.", zh: "留空即现在；无时区即北京时间" } },
       {
         name: "operator_type",
@@ -117,7 +118,7 @@ export function openForm(pack: RulePack): FormDef {
         options: (operator?.values ?? []).map((v) => ({ value: v.value, label: { en: v.en, zh: v.zh } })),
       },
       { name: "cii_affected", type: "boolean", label: { en: "Critical information infrastructure affected?", zh: "是否涉及关键信息基础设施" } },
-      { name: "description", type: "textarea", label: { en: "Short description", zh: "简要描述" }, maxLength: 2000 },
+      { name: "description", type: "textarea", label: { en: "Short description", zh: "简要描述" }, maxLength: TEXT_LIMITS.description },
     ],
   };
 }
@@ -129,7 +130,7 @@ export function submissionForm(pack: RulePack): FormDef {
     submitLabel: { en: "Record", zh: "记录" },
     fields: [
       { name: "channel", type: "select", required: true, label: { en: "Channel", zh: "报送渠道" }, options: pack.channels.map((c) => ({ value: c.id, label: { en: c.en, zh: c.zh } })) },
-      { name: "reference", type: "text", label: { en: "Reference (ticket, call or mail id)", zh: "回执编号" }, maxLength: 200 },
+      { name: "reference", type: "text", label: { en: "Reference (ticket, call or mail id)", zh: "回执编号" }, maxLength: TEXT_LIMITS.reference },
       { name: "submitted_at", type: "datetime", label: { en: "Filed at", zh: "报送时间" }, hint: { en: "Empty = now", zh: "留空即现在" } },
       {
         name: "kind",

@@ -5,7 +5,8 @@ import { renderCard } from "../src/report/card.js";
 import { formatBoth } from "../src/report/format.js";
 import { label, loadTemplates } from "../src/report/templates.js";
 import { ROLE_NAMES, type RoleName } from "../src/incidents/model.js";
-import { incidentOf, normaliseUser, present, snapshotOf, who } from "./shared.js";
+import { incidentOf, limitText, normaliseUser, present, snapshotOf, who } from "./shared.js";
+import { TEXT_LIMITS } from "../src/limits.js";
 
 export const status: CommandDef = {
   name: "status",
@@ -27,6 +28,7 @@ export const update: CommandDef = {
   run(ctx) {
     const text = ctx.rest.trim();
     if (!text) throw new UsageError("Describe the development.", "/incident update <what happened>");
+    limitText("The development", text, TEXT_LIMITS.development, "/incident update <what happened>");
     const snap = ctx.core.service.recordDevelopment(incidentOf(ctx).id, text, ctx.actor.id);
     const hint = snap.initialFiled
       ? "An update report is owed: report it promptly (/incident report --kind update, then /incident submitted <channel> --kind update)."
@@ -94,6 +96,7 @@ export const close: CommandDef = {
   needsIncident: true,
   mutates: true,
   run(ctx) {
+    limitText("The reason", ctx.rest.trim(), TEXT_LIMITS.reason, "/incident close [reason]");
     const snap = ctx.core.service.close(incidentOf(ctx).id, ctx.actor.id, ctx.rest.trim() || undefined);
     return publicReply({ text: `Incident #${snap.incident.id} closed by ${who(ctx.actor)}. The timeline stays as the audit trail (/incident timeline).`, tone: "success" });
   },
@@ -119,6 +122,7 @@ export const police: CommandDef = {
     }
     if (verb !== "reported") throw new UsageError(`Unknown police action "${verb}".`, police.usage);
     const note = ctx.rest.replace(/^\s*reported\s*/, "").trim() || undefined;
+    limitText("The note", note ?? "", TEXT_LIMITS.note, police.usage);
     ctx.core.service.recordPoliceReport(incident.id, note, ctx.actor.id);
     return publicReply({ text: `Police report recorded by ${who(ctx.actor)}${note ? `: ${note}` : "."}` });
   },

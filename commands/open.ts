@@ -11,6 +11,7 @@ import { FORM_IDS, openForm } from "./forms.js";
 import { present, slugify } from "./shared.js";
 import { reportState } from "../src/report/card.js";
 import { singleLine } from "../src/bot/sanitize.js";
+import { echo, TEXT_LIMITS, tooLong } from "../src/limits.js";
 
 const USAGE = "/incident open <title> [--aware <ISO time>] [--private] [--description <text>] [name=value facts…]";
 
@@ -57,6 +58,11 @@ export async function openIncident(core: Core, port: ChatPort, actor: Actor, inp
   return publicReply({ text, title: `Incident #${snap.incident.id} opened`, tone: "warning" });
 }
 
+/** The first length problem of a title and description, as a refusal. */
+function textProblems(title: string, description: string | undefined): string | undefined {
+  return tooLong("The title", title, TEXT_LIMITS.title) ?? (description === undefined ? undefined : tooLong("The description", description, TEXT_LIMITS.description));
+}
+
 export const open: CommandDef = {
   name: "open",
   usage: USAGE,
@@ -71,11 +77,14 @@ export const open: CommandDef = {
     if (!title) {
       return { ephemeral: true, form: { form: openForm(core.pack), values: {}, context: { channelId: ctx.channelId } } };
     }
+    const description = typeof args.flags.description === "string" ? args.flags.description : undefined;
+    const tooLongText = textProblems(title, description);
+    if (tooLongText) throw new UsageError(tooLongText, USAGE);
     let awareAt: DateTime | undefined;
     if (args.flags.aware !== undefined) {
       if (args.flags.aware === true) throw new UsageError("--aware needs a time, e.g. --aware 2026-03-02T09:00+08:00", USAGE);
       awareAt = parseInstant(args.flags.aware, core.pack.authority_zone);
-      if (!awareAt) throw new UsageError(`--aware ${args.flags.aware}: not an ISO-8601 time (e.g. 2026-03-02T09:00+08:00)`, USAGE);
+      if (!awareAt) throw new UsageError(`--aware ${echo(args.flags.aware)}: not an ISO-8601 time (e.g. 2026-03-02T09:00+08:00)`, USAGE);
     }
     const facts = factWords.length ? parseFactsText(core.pack, factWords.map((w) => w.replace(/=(.*\s.*)$/, '="$1"')).join(" ")) : {};
     if (typeof facts.aware_at === "string") awareAt ??= DateTime.fromISO(facts.aware_at, { zone: "utc" });
@@ -83,7 +92,7 @@ export const open: CommandDef = {
       title,
       awareAt,
       private: args.flags.private === true,
-      description: typeof args.flags.description === "string" ? args.flags.description : undefined,
+      description,
       facts,
     });
   },
@@ -96,6 +105,10 @@ export const openFormHandler: FormHandler = {
     const title = (values.title ?? "").trim();
     const errors: Record<string, string> = {};
     if (!title) errors.title = "A title is required.";
+    const titleTooLong = tooLong("The title", title, TEXT_LIMITS.title);
+    if (titleTooLong) errors.title = titleTooLong;
+    const descriptionTooLong = tooLong("The description", values.description?.trim() ?? "", TEXT_LIMITS.description);
+    if (descriptionTooLong) errors.description = descriptionTooLong;
     let awareAt: DateTime | undefined;
     if (values.aware_at?.trim()) {
       awareAt = parseInstant(values.aware_at, ctx.core.pack.authority_zone);

@@ -7,6 +7,7 @@ import { loadTemplates } from "../src/report/templates.js";
 import { buildDraft, nextReportKind, type Draft } from "../src/report/draft.js";
 import type { SubmissionKind } from "../src/incidents/model.js";
 import { SUBMISSION_KINDS } from "../src/incidents/model.js";
+import { TEXT_LIMITS, tooLong } from "../src/limits.js";
 
 /** Times beside CST are shown in the viewer's zone when known, else the deployment's. */
 export function present(core: Core, viewerZone?: string): PresentOptions {
@@ -26,9 +27,16 @@ export function snapshotOf(ctx: { core: Core; incident?: Incident }): IncidentSn
 
 /** `<@U123>`, `<@U123|name>`, `<@!123>`, `@alice` and `alice` all name user `U123`/`alice`. */
 export function normaliseUser(word: string): string {
+  if (tooLong("", word, TEXT_LIMITS.user)) throw new UsageError(`A user is named by an id or @handle of at most ${TEXT_LIMITS.user} characters.`);
   const m = /^<@!?([^>|]+)(\|[^>]*)?>$/.exec(word.trim());
   if (m) return m[1] as string;
   return word.trim().replace(/^@/, "");
+}
+
+/** Refuse free text longer than its field allows, before anything is written. */
+export function limitText(what: string, text: string, limit: number, usage: string): void {
+  const problem = tooLong(what, text, limit);
+  if (problem) throw new UsageError(problem, usage);
 }
 
 export function parseKind(value: string | true | undefined, fallback: SubmissionKind): SubmissionKind {

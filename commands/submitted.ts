@@ -9,7 +9,8 @@ import type { SubmissionKind } from "../src/incidents/model.js";
 import { nextReportKind } from "../src/report/draft.js";
 import { formatBoth } from "../src/report/format.js";
 import { FORM_IDS, submissionForm } from "./forms.js";
-import { draftFor, incidentOf, parseKind, snapshotOf, who } from "./shared.js";
+import { draftFor, incidentOf, limitText, parseKind, snapshotOf, who } from "./shared.js";
+import { TEXT_LIMITS, tooLong } from "../src/limits.js";
 
 const USAGE = "/incident submitted <hotline|website|wechat_mini_program|wechat_public_account|email|fax> [reference] [--kind initial|supplementary|update|final] [--at <ISO time>]";
 
@@ -72,6 +73,7 @@ export const submitted: CommandDef = {
       throw new UsageError(`"${channel}" is not a reporting channel.`, USAGE);
     }
     const kind = ctx.args.flags.kind === undefined ? undefined : parseKind(ctx.args.flags.kind, "initial");
+    limitText("The reference", refWords.join(" "), TEXT_LIMITS.reference, USAGE);
     return record(ctx, { channel, reference: refWords.join(" ") || undefined, kind, at });
   },
 };
@@ -83,6 +85,8 @@ export const submissionFormHandler: FormHandler = {
     const errors: Record<string, string> = {};
     const channel = values.channel?.trim() ?? "";
     if (!ctx.core.pack.channels.some((c) => c.id === channel)) errors.channel = "Choose the channel the report went through.";
+    const referenceTooLong = tooLong("The reference", values.reference?.trim() ?? "", TEXT_LIMITS.reference);
+    if (referenceTooLong) errors.reference = referenceTooLong;
     let at: DateTime | undefined;
     if (values.submitted_at?.trim()) {
       at = parseInstant(values.submitted_at, ctx.core.pack.authority_zone);

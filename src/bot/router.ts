@@ -9,6 +9,7 @@ import { FactsError } from "../rules/facts.js";
 import { isBusyError, DatabaseBusyError } from "../store/db.js";
 import { errorReply } from "./replies.js";
 import { cleanActor, cleanText, cleanValues } from "./sanitize.js";
+import { clipEchoes, COMMAND_TEXT_LIMIT, echo, ECHO_LIMIT, FORM_VALUE_LIMIT } from "../limits.js";
 
 export interface CommandContext {
   core: Core;
@@ -56,9 +57,10 @@ export interface FormHandler {
 
 /** Map a thrown error to what the user reads; unexpected ones are logged, never shown raw. */
 function toReply(core: Core, err: unknown, usage?: string): Reply {
-  if (err instanceof UsageError) return errorReply(err.message, err.usage ?? usage);
-  if (err instanceof FactsError) return errorReply(err.message, usage);
-  if (err instanceof IncidentError || err instanceof PermissionError) return errorReply(err.message);
+  // Refusals quote what was typed: never more than a short excerpt of it.
+  if (err instanceof UsageError) return errorReply(clipEchoes(err.message), err.usage ?? usage);
+  if (err instanceof FactsError) return errorReply(clipEchoes(err.message), usage);
+  if (err instanceof IncidentError || err instanceof PermissionError) return errorReply(clipEchoes(err.message));
   if (err instanceof DatabaseBusyError || isBusyError(err)) return errorReply(new DatabaseBusyError().message);
   core.log.error(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return errorReply("Something went wrong on our side; nothing was changed. The error has been logged.");
@@ -128,12 +130,15 @@ export class Router implements BotHandlers {
   }
 
   async command(raw: CommandInput): Promise<Reply> {
+    if (raw.text.length > COMMAND_TEXT_LIMIT) {
+      return errorReply(`The command is too long: at most ${COMMAND_TEXT_LIMIT.toLocaleString("en-US")} characters. Nothing was changed.`);
+    }
     const input: CommandInput = { ...raw, actor: cleanActor(raw.actor), text: cleanText(raw.text, { multiline: true }) };
     const words = tokenize(input.text.trim());
     const name = (words[0] ?? "help").toLowerCase();
     const def = this.commands.get(name);
     if (!def) {
-      return errorReply(`Unknown subcommand "${name}".`, `${this.usageLine()} — /incident help lists them`);
+      return errorReply(`Unknown subcommand "${echo(name)}".`, `${this.usageLine()} — /incident help lists them`);
     }
     try {
       const restWords = words.slice(1);
@@ -167,12 +172,18 @@ export class Router implements BotHandlers {
 
   /** A card button runs the subcommand of the same name on the card's incident. */
   async action(raw: ActionInput): Promise<Reply> {
-    const input: ActionInput = { ...raw, action: cleanText(raw.action), ...(raw.value !== undefined ? { value: cleanText(raw.value) } : {}) };
+    // Buttons carry a short action name and an incident number: anything longer is not ours.
+    const short = (text: string) => cleanText(text.slice(0, ECHO_LIMIT));
+    const input: ActionInput = { ...raw, action: short(raw.action), ...(raw.value !== undefined ? { value: short(raw.value) } : {}) };
     const incident = input.value && /^\d+$/.test(input.value) ? ` --incident ${input.value}` : "";
     return this.command({ actor: input.actor, channelId: input.channelId, text: `${input.action.replace(/_/g, " ")}${incident}` });
   }
 
   async submitForm(raw: FormSubmission): Promise<FormResult> {
+    const oversized = Object.entries(raw.values).filter(([, v]) => v !== undefined && v.length > FORM_VALUE_LIMIT);
+    if (oversized.length) {
+      return { ok: false, errors: Object.fromEntries(oversized.map(([k]) => [k, `Too long: at most ${FORM_VALUE_LIMIT.toLocaleString("en-US")} characters.`])) };
+    }
     const submission: FormSubmission = { ...raw, actor: cleanActor(raw.actor), values: cleanValues(raw.values) };
     const handler = this.forms.get(submission.formId);
     if (!handler) return { ok: true, reply: errorReply(`This form (${submission.formId}) is no longer known; open it again.`) };

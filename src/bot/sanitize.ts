@@ -1,5 +1,6 @@
 import type { Actor } from "./adapter.js";
 import type { FormValues } from "./forms.js";
+import { echo, TEXT_LIMITS } from "../limits.js";
 
 /**
  * User text as it enters the core. Adapters hand the router raw platform text; the router
@@ -46,7 +47,7 @@ export function singleLine(text: string): string {
 
 /** Display names come from the platform profile, which its user controls: cleaned as text. */
 export function cleanActor(actor: Actor): Actor {
-  return actor.name === undefined ? actor : { ...actor, name: singleLine(actor.name) };
+  return actor.name === undefined ? actor : { ...actor, name: echo(singleLine(actor.name.slice(0, 4 * TEXT_LIMITS.displayName)).trim(), TEXT_LIMITS.displayName) };
 }
 
 /** Form values may be multi-line (textareas); single-line fields are folded by their handler. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DateTime } from "luxon";
 import type { FactDef, RulePack } from "./pack.js";
+import { echo } from "../limits.js";
 
 export type FactValue = number | boolean | string;
 /** Known facts only: an unknown fact is absent (null on input means "unknown"). */
@@ -50,7 +51,7 @@ function factValueSchema(def: FactDef, authorityZone: string): z.ZodType<FactVal
         .transform((s, ctx) => {
           const dt = parseInstant(s, authorityZone);
           if (!dt) {
-            ctx.addIssue({ code: "custom", message: `"${s}" is not an ISO-8601 date and time (e.g. 2026-03-02T09:00+08:00)` });
+            ctx.addIssue({ code: "custom", message: `"${echo(s)}" is not an ISO-8601 date and time (e.g. 2026-03-02T09:00+08:00)` });
             return z.NEVER;
           }
           return dt.toUTC().toISO() as string;
@@ -68,7 +69,7 @@ export function factsSchema(pack: RulePack): z.ZodType<Record<string, FactValue 
     const shape: Record<string, z.ZodType<FactValue | null | undefined>> = {};
     for (const def of pack.facts) shape[def.name] = factValueSchema(def, pack.authority_zone);
     schema = z.strictObject(shape, {
-      error: (issue) => (issue.code === "unrecognized_keys" ? `unknown fact ${issue.keys.map((k) => `"${k}"`).join(", ")}` : undefined),
+      error: (issue) => (issue.code === "unrecognized_keys" ? `unknown fact ${issue.keys.slice(0, 5).map((k) => `"${echo(k)}"`).join(", ")}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ""}` : undefined),
     });
     schemaCache.set(pack, schema);
   }
@@ -146,12 +147,12 @@ export function coerceTextValue(def: FactDef, raw: string): unknown {
 /** Parse the `name=value` text form; errors name the offending pair. */
 export function parseFactsText(pack: RulePack, text: string): Record<string, FactValue | null> {
   const { pairs, stray } = splitPairs(text);
-  if (stray.length) throw new FactsError(`"${stray[0]}" is not a name=value pair (e.g. personal_info_people=1200000)`);
+  if (stray.length) throw new FactsError(`"${echo(stray[0] ?? "")}" is not a name=value pair (e.g. personal_info_people=1200000)`);
   const defs = new Map(pack.facts.map((f) => [f.name, f]));
   const obj: Record<string, unknown> = {};
   for (const [name, value] of pairs) {
     const def = defs.get(name);
-    if (!def) throw new FactsError(`${name}=${value}: unknown fact "${name}"`);
+    if (!def) throw new FactsError(`${echo(`${name}=${value}`)}: unknown fact "${echo(name)}"`);
     obj[name] = coerceTextValue(def, value);
   }
   try {
@@ -161,6 +162,6 @@ export function parseFactsText(pack: RulePack, text: string): Record<string, Fac
     const message = (err as Error).message;
     const name = message.split(":")[0] ?? "";
     const pair = pairs.find(([n]) => n === name);
-    throw new FactsError(pair ? `${pair[0]}=${pair[1]}: ${message.slice(name.length + 2)}` : message);
+    throw new FactsError(pair ? `${echo(`${pair[0]}=${pair[1]}`)}: ${message.slice(name.length + 2)}` : message);
   }
 }
