@@ -8,6 +8,7 @@ import { buildDraft, nextReportKind, type Draft } from "../src/report/draft.js";
 import type { SubmissionKind } from "../src/incidents/model.js";
 import { SUBMISSION_KINDS } from "../src/incidents/model.js";
 import { TEXT_LIMITS, tooLong } from "../src/limits.js";
+import { ZERO_WIDTH_SPACE } from "../src/bot/sanitize.js";
 
 /** Times beside CST are shown in the viewer's zone when known, else the deployment's. */
 export function present(core: Core, viewerZone?: string): PresentOptions {
@@ -25,9 +26,13 @@ export function snapshotOf(ctx: { core: Core; incident?: Incident }): IncidentSn
   return ctx.core.service.snapshot(incidentOf(ctx).id);
 }
 
-/** `<@U123>`, `<@U123|name>`, `<@!123>`, `@alice` and `alice` all name user `U123`/`alice`. */
-export function normaliseUser(word: string): string {
-  if (tooLong("", word, TEXT_LIMITS.user)) throw new UsageError(`A user is named by an id or @handle of at most ${TEXT_LIMITS.user} characters.`);
+/**
+ * `<@U123>`, `<@U123|name>`, `<@!123>`, `@alice` and `alice` all name user `U123`/`alice`.
+ * The router has made typed mentions inert (`<`, zero-width space, `@`): here one is meant.
+ */
+export function normaliseUser(typed: string): string {
+  if (tooLong("", typed, TEXT_LIMITS.user)) throw new UsageError(`A user is named by an id or @handle of at most ${TEXT_LIMITS.user} characters.`);
+  const word = typed.split(ZERO_WIDTH_SPACE).join("");
   const m = /^<@!?([^>|]+)(\|[^>]*)?>$/.exec(word.trim());
   if (m) return m[1] as string;
   return word.trim().replace(/^@/, "");

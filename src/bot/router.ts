@@ -8,7 +8,7 @@ import type { Incident } from "../incidents/model.js";
 import { FactsError } from "../rules/facts.js";
 import { isBusyError, DatabaseBusyError } from "../store/db.js";
 import { errorReply } from "./replies.js";
-import { cleanActor, cleanText, cleanValues } from "./sanitize.js";
+import { cleanActor, cleanText, cleanValues, userText } from "./sanitize.js";
 import { clipEchoes, COMMAND_TEXT_LIMIT, echo, ECHO_LIMIT, FORM_VALUE_LIMIT } from "../limits.js";
 
 export interface CommandContext {
@@ -133,7 +133,7 @@ export class Router implements BotHandlers {
     if (raw.text.length > COMMAND_TEXT_LIMIT) {
       return errorReply(`The command is too long: at most ${COMMAND_TEXT_LIMIT.toLocaleString("en-US")} characters. Nothing was changed.`);
     }
-    const input: CommandInput = { ...raw, actor: cleanActor(raw.actor), text: cleanText(raw.text, { multiline: true }) };
+    const input: CommandInput = { ...raw, actor: cleanActor(raw.actor), text: userText(raw.text, { multiline: true }) };
     const words = tokenize(input.text.trim());
     const name = (words[0] ?? "help").toLowerCase();
     const def = this.commands.get(name);

@@ -40,6 +40,23 @@ export function cleanText(text: string, options: CleanOptions = {}): string {
   return out;
 }
 
+/**
+ * Chat markup that pings or links: `<@U1>`, `<@&role>`, `<!channel>`, `<!subteam^S1>`, `<#C1>`.
+ * A zero-width space after the `<` keeps the text as typed but no platform parses it, so
+ * a title or note can never notify anyone; mentions the core writes itself stay live.
+ */
+const CHAT_MARKUP = /<([@!#])/g;
+export const ZERO_WIDTH_SPACE = "\u200b";
+
+export function inertMarkup(text: string): string {
+  return text.replace(CHAT_MARKUP, `<${ZERO_WIDTH_SPACE}$1`);
+}
+
+/** Everything a user typed, as the router passes it on: clean and inert. */
+export function userText(text: string, options: CleanOptions = {}): string {
+  return inertMarkup(cleanText(text, options));
+}
+
 /** One-line text (titles, names, references): line breaks and tabs become spaces. */
 export function singleLine(text: string): string {
   return cleanText(text);
@@ -47,12 +64,12 @@ export function singleLine(text: string): string {
 
 /** Display names come from the platform profile, which its user controls: cleaned as text. */
 export function cleanActor(actor: Actor): Actor {
-  return actor.name === undefined ? actor : { ...actor, name: echo(singleLine(actor.name.slice(0, 4 * TEXT_LIMITS.displayName)).trim(), TEXT_LIMITS.displayName) };
+  return actor.name === undefined ? actor : { ...actor, name: echo(userText(actor.name.slice(0, 4 * TEXT_LIMITS.displayName)).trim(), TEXT_LIMITS.displayName) };
 }
 
 /** Form values may be multi-line (textareas); single-line fields are folded by their handler. */
 export function cleanValues(values: FormValues): FormValues {
   const out: FormValues = {};
-  for (const [k, v] of Object.entries(values)) out[k] = v === undefined ? undefined : cleanText(v, { multiline: true });
+  for (const [k, v] of Object.entries(values)) out[k] = v === undefined ? undefined : userText(v, { multiline: true });
   return out;
 }

@@ -102,7 +102,8 @@ describe("messages as Discord payloads", () => {
     const r = renderMessage({ text: "<@1> <@2> due", title: "Due", body: "text with <@3> and @everyone", mentions: ["1", "2"], tone: "danger" });
     expect(r.content).toBe("<@1> <@2>");
     expect(r.allowed_mentions).toEqual({ parse: [], users: ["1", "2"] });
-    expect(r.embeds[0]).toMatchObject({ title: "Due", description: "text with <@3> and @everyone", color: 0xdc2626 });
+    // @everyone is shown as text (a zero-width space after the @), not only kept from pinging.
+    expect(r.embeds[0]).toMatchObject({ title: "Due", description: "text with <@3> and @\u200beveryone", color: 0xdc2626 });
   });
 
   it("keeps within Discord's limits and carries the key", () => {
