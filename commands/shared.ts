@@ -55,17 +55,8 @@ export function draftFor(core: Core, snap: IncidentSnapshot, kind?: SubmissionKi
   return buildDraft(core.pack, loadTemplates(), snap, kind ?? nextReportKind(snap), core.clock.now());
 }
 
-/** Channel names: lower case ASCII, digits and dashes; a title in Chinese falls back to "incident". */
-export function slugify(title: string, max = 40): string {
-  const slug = title
-    .normalize("NFKD")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, max)
-    .replace(/-+$/, "");
-  return slug || "incident";
-}
+/** Channel names: lower case ASCII, digits and dashes; Chinese titles in pinyin (./slug.ts). */
+export { slugify } from "./slug.js";
 
 export function levelName(core: Core, id: string): string {
   const l = core.pack.levels.find((x) => x.id === id);
