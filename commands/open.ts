@@ -9,6 +9,7 @@ import { IncidentError } from "../src/incidents/service.js";
 import { isInFuture } from "../src/time/clock.js";
 import { FORM_IDS, openForm } from "./forms.js";
 import { present, slugify } from "./shared.js";
+import { openReservingName } from "../src/incidents/channel-names.js";
 import { reportState } from "../src/report/card.js";
 import { singleLine } from "../src/bot/sanitize.js";
 import { echo, TEXT_LIMITS, tooLong } from "../src/limits.js";
@@ -23,7 +24,12 @@ export interface OpenArgs {
   facts: Record<string, FactValue | null>;
 }
 
-/** Create the war-room channel, then the incident: the channel name carries the awareness date in CST. */
+/**
+ * Record the incident under a free channel name, then create the war room and attach it:
+ * the name carries the awareness date in CST. A name another incident holds (another
+ * process, a second incident with the same title) takes the next suffix, and no channel is
+ * made for an incident that was not recorded.
+ */
 export async function openIncident(core: Core, port: ChatPort, actor: Actor, input: OpenArgs): Promise<Reply> {
   // A title is one line wherever it is shown (channel topic, card header, terminal).
   const a = { ...input, title: singleLine(input.title).trim() };
@@ -31,23 +37,20 @@ export async function openIncident(core: Core, port: ChatPort, actor: Actor, inp
   // Checked before the channel is made, so a typo leaves no empty war room behind.
   if (isInFuture(core.clock, aware)) throw new IncidentError("The time of awareness cannot be in the future.");
   const date = aware.setZone(core.pack.authority_zone).toFormat("yyyyLLdd");
-  const channel = await port.createChannel({
-    name: `inc-${date}-${slugify(a.title)}`,
-    topic: `Incident: ${a.title}`,
-    private: a.private,
-    members: [actor.id],
-  });
-  const snap = core.service.open({
-    title: a.title,
-    description: a.description,
-    actor: actor.id,
-    platform: actor.platform,
-    channelId: channel.id,
-    channelName: channel.name,
-    private: a.private,
-    awareAt: aware,
-    facts: a.facts,
-  });
+  const recorded = openReservingName(
+    core.service,
+    { title: a.title, description: a.description, actor: actor.id, platform: actor.platform, private: a.private, awareAt: aware, facts: a.facts },
+    `inc-${date}-${slugify(a.title)}`,
+  );
+  const id = recorded.incident.id;
+  let channel: { id: string; name: string };
+  try {
+    channel = await port.createChannel({ name: recorded.incident.channelName as string, topic: `Incident: ${a.title}`, private: a.private, members: [actor.id] });
+  } catch (err) {
+    core.log.error(`could not create the channel of incident #${id}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new IncidentError(`Incident #${id} is recorded and its clock is running, but its war-room channel could not be created. Act on it with --incident ${id}.`);
+  }
+  const snap = core.service.attachChannel(id, channel, actor.id);
   const text = [
     `Opened incident #${snap.incident.id} "${snap.incident.title}" in #${channel.name}.`,
     reportState(present(core), snap),
