@@ -23,6 +23,7 @@ export const update: CommandDef = {
   name: "update",
   usage: "/incident update <what happened>",
   summary: "record a significant new development (an update report is then owed)",
+  freeText: true,
   needsIncident: true,
   mutates: true,
   run(ctx) {
@@ -93,6 +94,7 @@ export const close: CommandDef = {
   name: "close",
   usage: "/incident close [reason]",
   summary: "end the incident once its reports are filed",
+  freeText: true,
   needsIncident: true,
   mutates: true,
   run(ctx) {
@@ -106,6 +108,7 @@ export const police: CommandDef = {
   name: "police",
   usage: "/incident police [reported <note, e.g. station and case number>]",
   summary: "police-report reminder; `police reported` records that it was made",
+  freeText: true,
   needsIncident: true,
   mutates: true,
   run(ctx) {

@@ -71,6 +71,7 @@ export const open: CommandDef = {
   usage: USAGE,
   summary: "open a war-room channel and start the clock",
   valueFlags: ["aware", "description"],
+  booleanFlags: ["private"],
   needsIncident: false,
   mutates: false,
   async run(ctx) {

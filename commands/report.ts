@@ -62,6 +62,8 @@ export const report: CommandDef = {
   usage: REPORT_USAGE,
   summary: "show the ready-to-submit draft; `report edit` fills the seven items",
   valueFlags: ["kind", "lang"],
+  // `report edit <n> <text>`: the item's text may hold --words of its own.
+  freeText: true,
   needsIncident: true,
   // Drafts hold what the incident channel knows: only its members read or edit them.
   mutates: true,
@@ -78,6 +80,7 @@ export const final: CommandDef = {
   usage: FINAL_USAGE,
   summary: "draft the 30-day post-incident report; `final edit` fills its items",
   valueFlags: ["lang"],
+  freeText: true,
   needsIncident: true,
   // Drafts hold what the incident channel knows: only its members read or edit them.
   mutates: true,

@@ -1,7 +1,7 @@
 import type { ActionInput, Actor, BotHandlers, ChatPort, CommandInput, FormResult, FormSubmission, Reply } from "./adapter.js";
 import type { Core } from "./core.js";
 import type { FormValues } from "./forms.js";
-import { parseArgs, tokenize, type ParsedArgs } from "./args.js";
+import { parseArgs, parseIncidentNumber, tokens, type ParsedArgs } from "./args.js";
 import { PermissionError, UsageError } from "./errors.js";
 import { IncidentError } from "../incidents/service.js";
 import type { Incident } from "../incidents/model.js";
@@ -31,8 +31,12 @@ export interface CommandDef {
   name: string;
   usage: string;
   summary: string;
-  /** Flags that take a value (`--kind final`). */
+  /** Options that take a value (`--kind final`); with booleanFlags, every option the command takes. */
   valueFlags?: readonly string[];
+  /** Options that take none (`--private`). Any other `--option` is refused with the usage line. */
+  booleanFlags?: readonly string[];
+  /** Takes free text (a note, an item): an undeclared `--word` in it is text, not refused. */
+  freeText?: boolean;
   /** Acts on an existing incident, found from the channel or --incident N. */
   needsIncident: boolean;
   /** Changes the incident: only members of its channel may. */
@@ -102,8 +106,8 @@ export class Router implements BotHandlers {
 
   private findIncident(platform: string, channelId: string, explicit: string | true | undefined): Incident | undefined {
     if (explicit !== undefined) {
-      const id = Number(String(explicit).replace(/^#/, ""));
-      if (!Number.isInteger(id) || id <= 0) throw new UsageError(`--incident takes an incident number, e.g. --incident 12`);
+      const id = explicit === true ? undefined : parseIncidentNumber(explicit);
+      if (id === undefined) throw new UsageError(`--incident takes an incident number, e.g. --incident 12`);
       return this.core.service.get(id);
     }
     return this.core.service.findByChannel(platform, channelId);
@@ -134,7 +138,8 @@ export class Router implements BotHandlers {
       return errorReply(`The command is too long: at most ${COMMAND_TEXT_LIMIT.toLocaleString("en-US")} characters. Nothing was changed.`);
     }
     const input: CommandInput = { ...raw, actor: cleanActor(raw.actor), text: userText(raw.text, { multiline: true }) };
-    const words = tokenize(input.text.trim());
+    const typed = tokens(input.text.trim());
+    const words = typed.map((t) => t.text);
     const name = (words[0] ?? "help").toLowerCase();
     const def = this.commands.get(name);
     if (!def) {
@@ -142,7 +147,7 @@ export class Router implements BotHandlers {
     }
     try {
       const restWords = words.slice(1);
-      const args = parseArgs(restWords, ["incident", ...(def.valueFlags ?? [])]);
+      const args = parseArgs(typed.slice(1), { value: ["incident", ...(def.valueFlags ?? [])], boolean: def.booleanFlags, freeText: def.freeText });
       const incident = this.findIncident(input.actor.platform, input.channelId, args.flags.incident);
       delete args.flags.incident;
       if (def.needsIncident && !incident) {
