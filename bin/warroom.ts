@@ -15,7 +15,7 @@ import { parseFacts, FactsError } from "../src/rules/facts.js";
 import { classify } from "../src/rules/classify.js";
 import { openDatabase } from "../src/store/db.js";
 import { IncidentService, IncidentError } from "../src/incidents/service.js";
-import { systemClock, FakeClock } from "../src/time/clock.js";
+import { isInFuture, systemClock, FakeClock } from "../src/time/clock.js";
 import { buildDraft, nextReportKind, renderDraft } from "../src/report/draft.js";
 import { loadTemplates } from "../src/report/templates.js";
 import { verifyChain } from "../src/incidents/timeline.js";
@@ -53,7 +53,13 @@ function cmdClassify(args: string[]): void {
     if (err instanceof CliError) throw err;
     throw new CliError(`invalid JSON: ${(err as Error).message}`);
   }
-  const result = classify(pack, parseFacts(pack, json));
+  const facts = parseFacts(pack, json);
+  // The same rule as in chat: awareness is a past moment (src/time/clock.ts isInFuture).
+  const aware = facts.aware_at;
+  if (typeof aware === "string" && isInFuture(systemClock, { toMillis: () => Date.parse(aware) })) {
+    throw new CliError("aware_at: the time of awareness cannot be in the future");
+  }
+  const result = classify(pack, facts);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 

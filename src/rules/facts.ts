@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DateTime } from "luxon";
 import type { FactDef, RulePack } from "./pack.js";
 import { echo } from "../limits.js";
+import { readInstant, readNumber } from "./values.js";
 
 export type FactValue = number | boolean | string;
 /** Known facts only: an unknown fact is absent (null on input means "unknown"). */
@@ -10,16 +11,12 @@ export type Facts = Record<string, FactValue>;
 export class FactsError extends Error {}
 
 /**
- * Parse an ISO-8601 time. Without an offset it is read on the authority's clock
- * (China Standard Time): responders in China type local times.
+ * Parse an ISO-8601 date and time (src/rules/values.ts says what is taken). Without an
+ * offset it is read on the authority's clock (China Standard Time).
  */
 export function parseInstant(text: string, authorityZone: string): DateTime | undefined {
-  // People type "2026-03-02 09:00"; ISO wants the T.
-  const normalised = text.trim().replace(/^(\d{4}-\d{2}-\d{2})\s+(\d)/, "$1T$2");
-  // Only a time part carries an offset: the "-02" that ends a date is the day.
-  const hasOffset = /T[\d:.,]+([zZ]|[+-]\d{2}(:?\d{2})?)$/.test(normalised);
-  const dt = DateTime.fromISO(normalised, hasOffset ? { setZone: true } : { zone: authorityZone });
-  return dt.isValid ? dt : undefined;
+  const reading = readInstant(text, authorityZone);
+  return reading.ok ? reading.value : undefined;
 }
 
 function factValueSchema(def: FactDef, authorityZone: string): z.ZodType<FactValue | null | undefined> {
@@ -31,8 +28,9 @@ function factValueSchema(def: FactDef, authorityZone: string): z.ZodType<FactVal
         .refine((v) => v >= 0, { message: "must not be negative" });
       if (def.max !== undefined) {
         const max = def.max;
-        n = n.refine((v) => v <= max, { message: `must be at most ${max}` });
+        n = n.refine((v) => !(v > max), { message: `must be at most ${max.toLocaleString("en-US")}` });
       }
+      if (def.integer) n = n.refine((v) => !Number.isFinite(v) || Number.isInteger(v), { message: "must be a whole number" });
       return n.nullable().optional();
     }
     case "boolean":
@@ -49,12 +47,12 @@ function factValueSchema(def: FactDef, authorityZone: string): z.ZodType<FactVal
       return z
         .string({ error: "expected an ISO-8601 date and time" })
         .transform((s, ctx) => {
-          const dt = parseInstant(s, authorityZone);
-          if (!dt) {
-            ctx.addIssue({ code: "custom", message: `"${echo(s)}" is not an ISO-8601 date and time (e.g. 2026-03-02T09:00+08:00)` });
+          const reading = readInstant(s, authorityZone);
+          if (!reading.ok) {
+            ctx.addIssue({ code: "custom", message: reading.reason });
             return z.NEVER;
           }
-          return dt.toUTC().toISO() as string;
+          return reading.value.toUTC().toISO() as string;
         })
         .nullable()
         .optional();
@@ -128,11 +126,9 @@ export function coerceTextValue(def: FactDef, raw: string): unknown {
   const text = raw.trim();
   if (NULL_WORDS.has(text.toLowerCase())) return null;
   switch (def.type) {
-    case "number": {
-      const cleaned = text.replace(/[_,\s]/g, "");
-      // Number("") and Number("0x10") would be accepted otherwise.
-      return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(cleaned) ? Number(cleaned) : text;
-    }
+    case "number":
+      // Plain digits or grouped by thousands; Number("0x10") or "1_2" are not numbers here.
+      return readNumber(text) ?? text;
     case "boolean": {
       const lower = text.toLowerCase();
       if (TRUE_WORDS.has(lower)) return true;
