@@ -4,7 +4,8 @@ import { runTs } from "../support/run-ts.js";
 
 const future = DateTime.utc().plus({ days: 2 }).toISO();
 
-describe("warroom classify refuses implausible fact values", () => {
+// Each case is its own process: run them side by side.
+describe.concurrent("warroom classify refuses implausible fact values", () => {
   it.each([
     ["a fraction of a person", { personal_info_people: 0.5 }, /^warroom: personal_info_people: must be a whole number$/],
     ["1e300 people", { personal_info_people: 1e300 }, /^warroom: personal_info_people: must be at most 10,000,000,000$/],
