@@ -549,7 +549,7 @@ export class IncidentService {
       const incident = this.get(id);
       if (incident.channelId) throw new IncidentError(`Incident #${id} already has its channel #${incident.channelName ?? incident.channelId}.`);
       this.sql("UPDATE incidents SET channel_id = ?, channel_name = ? WHERE id = ?").run(channel.id, channel.name, id);
-      if (incident.channelName !== channel.name) this.event(id, actor, "channel_renamed", { from: incident.channelName, to: channel.name });
+      if (incident.channelName !== channel.name) this.event(id, actor, "channel_renamed", { requested: incident.channelName, channel: channel.name });
       return this.refresh(id);
     });
   }

@@ -28,7 +28,7 @@ function factValueSchema(def: FactDef, authorityZone: string): z.ZodType<FactVal
         .refine((v) => v >= 0, { message: "must not be negative" });
       if (def.max !== undefined) {
         const max = def.max;
-        n = n.refine((v) => !(v > max), { message: `must be at most ${max.toLocaleString("en-US")}` });
+        n = n.refine((v) => v <= max, { message: `must be at most ${max.toLocaleString("en-US")}` });
       }
       if (def.integer) n = n.refine((v) => !Number.isFinite(v) || Number.isInteger(v), { message: "must be a whole number" });
       return n.nullable().optional();

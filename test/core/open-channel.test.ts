@@ -27,7 +27,8 @@ describe("opening: the incident is recorded before its channel is made", () => {
     expect(incident.channelName).toBe("inc-20260302-vpn-breach-2");
     const events = h.app.core.service.timeline(1);
     expect(events.find((e) => e.type === "incident_opened")?.payload.channel).toBe("inc-20260302-vpn-breach");
-    expect(events.find((e) => e.type === "channel_renamed")?.payload).toEqual({ from: "inc-20260302-vpn-breach", to: "inc-20260302-vpn-breach-2" });
+    expect(events.find((e) => e.type === "channel_renamed")?.payload).toEqual({ requested: "inc-20260302-vpn-breach", channel: "inc-20260302-vpn-breach-2" });
+    expect(textOf(await h.say("timeline", { channel: incident.channelId as string }))).toMatch(/channel_renamed {2}inc-20260302-vpn-breach-2/);
     // The card goes to the channel the platform made.
     expect(h.port.card(incident.channelId as string)?.text).toContain("Incident #1: VPN breach");
   });
