@@ -157,6 +157,7 @@ async function main(): Promise<void> {
   out.push(benchClassify());
   out.push(...benchSweep());
   out.push(...(await benchColdStart()));
+  out.push(...(await optional("./drill.js", "benchDrill")));
   out.push(...(await optional("./slack.js", "benchSlack")));
   out.push(...(await optional("./discord.js", "benchDiscord")));
   process.stdout.write(`${out.join("\n")}\n`);

@@ -16,7 +16,7 @@ import { classify } from "../src/rules/classify.js";
 import { assertConsistent } from "../src/rules/conflicts.js";
 import { openDatabase } from "../src/store/db.js";
 import { IncidentService, IncidentError } from "../src/incidents/service.js";
-import { systemClock, FakeClock } from "../src/time/clock.js";
+import { isInFuture, systemClock, FakeClock } from "../src/time/clock.js";
 import { buildDraft, nextReportKind, renderDraft } from "../src/report/draft.js";
 import { loadTemplates } from "../src/report/templates.js";
 import { verifyChain } from "../src/incidents/timeline.js";
@@ -56,6 +56,11 @@ function cmdClassify(args: string[]): void {
   }
   const facts = parseFacts(pack, json);
   assertConsistent(pack, facts);
+  // The same rule as in chat: awareness is a past moment (src/time/clock.ts isInFuture).
+  const aware = facts.aware_at;
+  if (typeof aware === "string" && isInFuture(systemClock, { toMillis: () => Date.parse(aware) })) {
+    throw new CliError("aware_at: the time of awareness cannot be in the future");
+  }
   const result = classify(pack, facts);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

@@ -1,7 +1,8 @@
 import type { CommandDef } from "../src/bot/router.js";
 import { UsageError } from "../src/bot/errors.js";
 import { privateReply, publicReply } from "../src/bot/replies.js";
-import { incidentOf, snapshotOf, who } from "./shared.js";
+import { incidentOf, limitText, snapshotOf, who } from "./shared.js";
+import { echo, TEXT_LIMITS } from "../src/limits.js";
 import { label, loadTemplates } from "../src/report/templates.js";
 
 const USAGE = "/incident disclose [approve --checked <item,item…> [note] | block [note]]";
@@ -36,14 +37,15 @@ export const disclose: CommandDef = {
       return privateReply(lines.join("\n"));
     }
     const note = ctx.args.positional.slice(1).join(" ") || undefined;
+    limitText("The note", note ?? "", TEXT_LIMITS.note, USAGE);
     if (verb === "block") {
       ctx.core.service.recordDisclosureDecision(incidentOf(ctx).id, {}, false, note, ctx.actor.id);
       return publicReply({ text: `Publication blocked by ${who(ctx.actor)}${note ? `: ${note}` : "."}` });
     }
-    if (verb !== "approve") throw new UsageError(`Unknown disclose action "${verb}".`, USAGE);
+    if (verb !== "approve") throw new UsageError(`Unknown disclose action "${echo(verb)}".`, USAGE);
     const checkedFlag = ctx.args.flags.checked;
     const checked = new Set(typeof checkedFlag === "string" ? checkedFlag.split(",").map((s) => s.trim()).filter(Boolean) : []);
-    for (const c of checked) if (!items.some((i) => i.id === c)) throw new UsageError(`"${c}" is not a checklist item (${items.map((i) => i.id).join(", ")}).`, USAGE);
+    for (const c of checked) if (!items.some((i) => i.id === c)) throw new UsageError(`"${echo(c)}" is not a checklist item (${items.map((i) => i.id).join(", ")}).`, USAGE);
     // The police report is the one item that always applies; the other two depend on what is published.
     if (!checked.has("police_prefecture")) blockers.push("confirm the report to the prefectural-level public security organ (--checked police_prefecture)");
     if (blockers.length) throw new UsageError(`Not cleared: ${blockers.join("; ")}.`, USAGE);

@@ -3,6 +3,7 @@ import type { RulePack } from "../src/rules/pack.js";
 import type { IncidentSnapshot } from "../src/incidents/model.js";
 import { coerceTextValue, factsSchema, type FactValue } from "../src/rules/facts.js";
 import { DateTime } from "luxon";
+import { echo, TEXT_LIMITS, tooLong } from "../src/limits.js";
 
 /**
  * Form definitions, written once from the rule pack. Adapters render them; submissions
@@ -85,7 +86,7 @@ export function itemsForm(pack: RulePack, report: "incident" | "post_incident", 
         type: "textarea",
         label: { en: `${d.number}. ${d.en}`, zh: `${d.number}. ${d.zh}` },
         hint: d.ransomware_en ? { en: d.ransomware_en, zh: d.ransomware_zh ?? d.ransomware_en } : undefined,
-        maxLength: ITEM_MAX,
+        maxLength: TEXT_LIMITS.reportItem,
       },
       ...(ransomware ? (d.ransomware_details ?? []) : []).map(
         (x): FormField => ({ name: x.id, type: "text", label: { en: `${d.number}. ${x.en}`, zh: `${d.number}. ${x.zh}` }, maxLength: DETAIL_MAX }),
@@ -94,19 +95,19 @@ export function itemsForm(pack: RulePack, report: "incident" | "post_incident", 
   };
 }
 
-const ITEM_MAX = 3000;
-const DETAIL_MAX = 200;
+/** A ransomware detail is a short value (an amount, a method, a date). */
+const DETAIL_MAX = TEXT_LIMITS.reference;
 
 export function parseItemsForm(pack: RulePack, report: "incident" | "post_incident", values: FormValues): ParsedForm<Record<string, string>> {
   const defs = report === "incident" ? pack.report_items : pack.post_incident_items;
-  const limits = new Map<string, number>(defs.flatMap((d) => [[d.id, ITEM_MAX] as const, ...(d.ransomware_details ?? []).map((x) => [x.id, DETAIL_MAX] as const)]));
+  const limits = new Map<string, number>(defs.flatMap((d) => [[d.id, TEXT_LIMITS.reportItem] as const, ...(d.ransomware_details ?? []).map((x) => [x.id, DETAIL_MAX] as const)]));
   const errors: FieldErrors = {};
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(values)) {
     if (v === undefined) continue;
     const max = limits.get(k);
-    if (max === undefined) errors[k] = `unknown item "${k}"`;
-    else if (v.length > max) errors[k] = `at most ${max} characters`;
+    if (max === undefined) errors[k] = `unknown item "${echo(k)}"`;
+    else if (tooLong("", v, max)) errors[k] = `Too long: at most ${max.toLocaleString("en-US")} characters.`;
     else out[k] = v;
   }
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: out };
@@ -119,7 +120,7 @@ export function openForm(pack: RulePack): FormDef {
     title: { en: "Open an incident", zh: "创建事件" },
     submitLabel: { en: "Open war room", zh: "创建" },
     fields: [
-      { name: "title", type: "text", label: { en: "Title", zh: "标题" }, required: true, maxLength: 120 },
+      { name: "title", type: "text", label: { en: "Title", zh: "标题" }, required: true, maxLength: TEXT_LIMITS.title },
       { name: "aware_at", type: "datetime", label: { en: "Time of awareness", zh: "发现或获知时间" }, hint: { en: "Empty = now. No offset = China Standard Time.", zh: "留空即现在；无时区即北京时间" } },
       {
         name: "operator_type",
@@ -128,7 +129,7 @@ export function openForm(pack: RulePack): FormDef {
         options: (operator?.values ?? []).map((v) => ({ value: v.value, label: { en: v.en, zh: v.zh } })),
       },
       { name: "cii_affected", type: "boolean", label: { en: "Critical information infrastructure affected?", zh: "是否涉及关键信息基础设施" } },
-      { name: "description", type: "textarea", label: { en: "Short description", zh: "简要描述" }, maxLength: 2000 },
+      { name: "description", type: "textarea", label: { en: "Short description", zh: "简要描述" }, maxLength: TEXT_LIMITS.description },
     ],
   };
 }
@@ -140,13 +141,13 @@ export function submissionForm(pack: RulePack): FormDef {
     submitLabel: { en: "Record", zh: "记录" },
     fields: [
       { name: "channel", type: "select", required: true, label: { en: "Channel", zh: "报送渠道" }, options: pack.channels.map((c) => ({ value: c.id, label: { en: c.en, zh: c.zh } })) },
-      { name: "reference", type: "text", label: { en: "Reference (ticket, call or mail id)", zh: "回执编号" }, maxLength: 200 },
+      { name: "reference", type: "text", label: { en: "Reference (ticket, call or mail id)", zh: "回执编号" }, maxLength: TEXT_LIMITS.reference },
       { name: "submitted_at", type: "datetime", label: { en: "Filed at", zh: "报送时间" }, hint: { en: "Empty = now", zh: "留空即现在" } },
       {
         name: "incomplete_reason",
         type: "textarea",
         label: { en: "Only if items 1-2 are empty: why the initial report went without them", zh: "仅当第1、2项为空时填写：初次报告缺少该两项的原因" },
-        maxLength: 1000,
+        maxLength: TEXT_LIMITS.reason,
       },
       {
         name: "kind",

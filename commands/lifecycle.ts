@@ -5,7 +5,8 @@ import { renderCard } from "../src/report/card.js";
 import { formatBoth } from "../src/report/format.js";
 import { label, loadTemplates } from "../src/report/templates.js";
 import { ROLE_NAMES, type RoleName } from "../src/incidents/model.js";
-import { incidentOf, normaliseUser, present, snapshotOf, timeFlag, who } from "./shared.js";
+import { incidentOf, limitText, normaliseUser, present, snapshotOf, timeFlag, who } from "./shared.js";
+import { TEXT_LIMITS } from "../src/limits.js";
 import { PermissionError } from "../src/bot/errors.js";
 import { roleTitle } from "../src/bot/router.js";
 
@@ -24,11 +25,13 @@ export const update: CommandDef = {
   name: "update",
   usage: "/incident update <what happened>",
   summary: "record a significant new development (an update report is then owed)",
+  freeText: true,
   needsIncident: true,
   mutates: true,
   run(ctx) {
     const text = ctx.rest.trim();
     if (!text) throw new UsageError("Describe the development.", "/incident update <what happened>");
+    limitText("The development", text, TEXT_LIMITS.development, "/incident update <what happened>");
     const snap = ctx.core.service.recordDevelopment(incidentOf(ctx).id, text, ctx.actor.id);
     const hint = snap.initialFiled
       ? "An update report is owed: report it promptly (/incident report --kind update, then /incident submitted <channel> --kind update)."
@@ -109,9 +112,11 @@ export const close: CommandDef = {
   name: "close",
   usage: "/incident close [reason]",
   summary: "end the incident once its reports are filed",
+  freeText: true,
   needsIncident: true,
   mutates: true,
   run(ctx) {
+    limitText("The reason", ctx.rest.trim(), TEXT_LIMITS.reason, "/incident close [reason]");
     const snap = ctx.core.service.close(incidentOf(ctx).id, ctx.actor.id, ctx.rest.trim() || undefined);
     return publicReply({ text: `Incident #${snap.incident.id} closed by ${who(ctx.actor)}. The timeline stays as the audit trail (/incident timeline).`, tone: "success" });
   },
@@ -121,6 +126,7 @@ export const police: CommandDef = {
   name: "police",
   usage: "/incident police [reported <note, e.g. station and case number>]",
   summary: "police-report reminder; `police reported` records that it was made",
+  freeText: true,
   needsIncident: true,
   mutates: (args) => args.positional.length > 0,
   run(ctx) {
@@ -137,6 +143,7 @@ export const police: CommandDef = {
     }
     if (verb !== "reported") throw new UsageError(`Unknown police action "${verb}".`, police.usage);
     const note = ctx.rest.replace(/^\s*reported\s*/, "").trim() || undefined;
+    limitText("The note", note ?? "", TEXT_LIMITS.note, police.usage);
     ctx.core.service.recordPoliceReport(incident.id, note, ctx.actor.id);
     return publicReply({ text: `Police report recorded by ${who(ctx.actor)}${note ? `: ${note}` : "."}` });
   },

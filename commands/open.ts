@@ -9,8 +9,11 @@ import { IncidentError } from "../src/incidents/service.js";
 import { isInFuture } from "../src/time/clock.js";
 import { FORM_IDS, openForm } from "./forms.js";
 import { present, slugify } from "./shared.js";
+import { openReservingName } from "../src/incidents/channel-names.js";
 import { reportState } from "../src/report/card.js";
 import { clockReasons } from "../src/report/reasons.js";
+import { singleLine } from "../src/bot/sanitize.js";
+import { echo, TEXT_LIMITS, tooLong } from "../src/limits.js";
 
 const USAGE = "/incident open <title> [--aware <ISO time>] [--private] [--description <text>] [name=value facts…]";
 
@@ -22,29 +25,33 @@ export interface OpenArgs {
   facts: Record<string, FactValue | null>;
 }
 
-/** Create the war-room channel, then the incident: the channel name carries the awareness date in CST. */
-export async function openIncident(core: Core, port: ChatPort, actor: Actor, a: OpenArgs): Promise<Reply> {
+/**
+ * Record the incident under a free channel name, then create the war room and attach it:
+ * the name carries the awareness date in CST. A name another incident holds (another
+ * process, a second incident with the same title) takes the next suffix, and no channel is
+ * made for an incident that was not recorded.
+ */
+export async function openIncident(core: Core, port: ChatPort, actor: Actor, input: OpenArgs): Promise<Reply> {
+  // A title is one line wherever it is shown (channel topic, card header, terminal).
+  const a = { ...input, title: singleLine(input.title).trim() };
   const aware = a.awareAt ?? core.clock.now();
   // Checked before the channel is made, so a typo leaves no empty war room behind.
   if (isInFuture(core.clock, aware)) throw new IncidentError("The time of awareness cannot be in the future.");
   const date = aware.setZone(core.pack.authority_zone).toFormat("yyyyLLdd");
-  const channel = await port.createChannel({
-    name: `inc-${date}-${slugify(a.title)}`,
-    topic: `Incident: ${a.title}`,
-    private: a.private,
-    members: [actor.id],
-  });
-  const snap = core.service.open({
-    title: a.title,
-    description: a.description,
-    actor: actor.id,
-    platform: actor.platform,
-    channelId: channel.id,
-    channelName: channel.name,
-    private: a.private,
-    awareAt: aware,
-    facts: a.facts,
-  });
+  const recorded = openReservingName(
+    core.service,
+    { title: a.title, description: a.description, actor: actor.id, platform: actor.platform, private: a.private, awareAt: aware, facts: a.facts },
+    `inc-${date}-${slugify(a.title)}`,
+  );
+  const id = recorded.incident.id;
+  let channel: { id: string; name: string };
+  try {
+    channel = await port.createChannel({ name: recorded.incident.channelName as string, topic: `Incident: ${a.title}`, private: a.private, members: [actor.id] });
+  } catch (err) {
+    core.log.error(`could not create the channel of incident #${id}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new IncidentError(`Incident #${id} is recorded and its clock is running, but its war-room channel could not be created. Act on it with --incident ${id}.`);
+  }
+  const snap = core.service.attachChannel(id, channel, actor.id);
   const text = [
     `Opened incident #${snap.incident.id} "${snap.incident.title}" in #${channel.name}.`,
     reportState(present(core), snap),
@@ -56,11 +63,17 @@ export async function openIncident(core: Core, port: ChatPort, actor: Actor, a: 
   return publicReply({ text, title: `Incident #${snap.incident.id} opened`, tone: "warning" });
 }
 
+/** The first length problem of a title and description, as a refusal. */
+function textProblems(title: string, description: string | undefined): string | undefined {
+  return tooLong("The title", title, TEXT_LIMITS.title) ?? (description === undefined ? undefined : tooLong("The description", description, TEXT_LIMITS.description));
+}
+
 export const open: CommandDef = {
   name: "open",
   usage: USAGE,
   summary: "open a war-room channel and start the clock",
   valueFlags: ["aware", "description"],
+  booleanFlags: ["private"],
   needsIncident: false,
   mutates: false,
   async run(ctx) {
@@ -70,11 +83,14 @@ export const open: CommandDef = {
     if (!title) {
       return { ephemeral: true, form: { form: openForm(core.pack), values: {}, context: { channelId: ctx.channelId } } };
     }
+    const description = typeof args.flags.description === "string" ? args.flags.description : undefined;
+    const tooLongText = textProblems(title, description);
+    if (tooLongText) throw new UsageError(tooLongText, USAGE);
     let awareAt: DateTime | undefined;
     if (args.flags.aware !== undefined) {
       if (args.flags.aware === true) throw new UsageError("--aware needs a time, e.g. --aware 2026-03-02T09:00+08:00", USAGE);
       awareAt = parseInstant(args.flags.aware, core.pack.authority_zone);
-      if (!awareAt) throw new UsageError(`--aware ${args.flags.aware}: not an ISO-8601 time (e.g. 2026-03-02T09:00+08:00)`, USAGE);
+      if (!awareAt) throw new UsageError(`--aware ${echo(args.flags.aware)}: not an ISO-8601 time (e.g. 2026-03-02T09:00+08:00)`, USAGE);
     }
     const facts = factWords.length ? parseFactsText(core.pack, factWords.map((w) => w.replace(/=(.*\s.*)$/, '="$1"')).join(" ")) : {};
     if (typeof facts.aware_at === "string") awareAt ??= DateTime.fromISO(facts.aware_at, { zone: "utc" });
@@ -82,7 +98,7 @@ export const open: CommandDef = {
       title,
       awareAt,
       private: args.flags.private === true,
-      description: typeof args.flags.description === "string" ? args.flags.description : undefined,
+      description,
       facts,
     });
   },
@@ -95,6 +111,10 @@ export const openFormHandler: FormHandler = {
     const title = (values.title ?? "").trim();
     const errors: Record<string, string> = {};
     if (!title) errors.title = "A title is required.";
+    const titleTooLong = tooLong("The title", title, TEXT_LIMITS.title);
+    if (titleTooLong) errors.title = titleTooLong;
+    const descriptionTooLong = tooLong("The description", values.description?.trim() ?? "", TEXT_LIMITS.description);
+    if (descriptionTooLong) errors.description = descriptionTooLong;
     let awareAt: DateTime | undefined;
     if (values.aware_at?.trim()) {
       awareAt = parseInstant(values.aware_at, ctx.core.pack.authority_zone);

@@ -8,6 +8,7 @@ import { renderDraft, type Draft } from "../src/report/draft.js";
 import type { ReportName } from "../src/incidents/model.js";
 import { FORM_IDS, itemsForm, parseItemsForm } from "./forms.js";
 import { draftFor, incidentOf, parseKind, snapshotOf } from "./shared.js";
+import { echo, TEXT_LIMITS, tooLong } from "../src/limits.js";
 
 const REPORT_USAGE = "/incident report [--kind initial|supplementary|update|final] [--lang zh|en|both]   ·   /incident report edit [<item number> <text>]";
 const FINAL_USAGE = "/incident final [--lang zh|en|both]   ·   /incident final edit [<item number> <text>]";
@@ -49,9 +50,11 @@ function editItems(ctx: CommandContext, report: ReportName, usage: string): Repl
   // An item by number or id, or one of its details by id (ransom_amount).
   const fields = defs.flatMap((d) => [{ id: d.id, number: d.number, en: d.en, byNumber: true }, ...(d.ransomware_details ?? []).map((x) => ({ id: x.id, number: d.number, en: x.en, byNumber: false }))]);
   const def = fields.find((d) => (d.byNumber && String(d.number) === numberWord) || d.id === numberWord);
-  if (!def) throw new UsageError(`There is no item "${numberWord}": items are numbered 1 to ${defs.length}.`, usage);
+  if (!def) throw new UsageError(`There is no item "${echo(numberWord)}": items are numbered 1 to ${defs.length}.`, usage);
   const text = ctx.rest.replace(/^\s*edit\s+\S+\s*/, "");
   if (!textWords.length || !text.trim()) throw new UsageError(`Give the text of item ${def.number}.`, usage);
+  const over = tooLong(`Item ${def.number}`, text.trim(), TEXT_LIMITS.reportItem);
+  if (over) throw new UsageError(over, usage);
   const { changed } = ctx.core.service.setReportItems(incident.id, report, { [def.id]: text }, ctx.actor.id);
   return privateReply(changed.length ? `Item ${def.number} saved (${def.en}).` : `Item ${def.number} unchanged.`);
 }
@@ -61,12 +64,14 @@ export const report: CommandDef = {
   usage: REPORT_USAGE,
   summary: "show the ready-to-submit draft; `report edit` fills the seven items",
   valueFlags: ["kind", "lang"],
+  // `report edit <n> <text>`: the item's text may hold --words of its own.
+  freeText: true,
   needsIncident: true,
   // Drafts hold what the incident channel knows: only its members read or edit them.
   mutates: true,
   run(ctx) {
     if (ctx.words[0] === "edit") return editItems(ctx, "incident", REPORT_USAGE);
-    if (ctx.args.positional.length) throw new UsageError(`Unknown argument "${ctx.args.positional[0]}".`, REPORT_USAGE);
+    if (ctx.args.positional.length) throw new UsageError(`Unknown argument "${echo(ctx.args.positional[0] ?? "")}".`, REPORT_USAGE);
     const kind = ctx.args.flags.kind === undefined ? undefined : parseKind(ctx.args.flags.kind, "initial");
     return draftReply(draftFor(ctx.core, snapshotOf(ctx), kind), langOf(ctx.args.flags.lang));
   },
@@ -77,12 +82,13 @@ export const final: CommandDef = {
   usage: FINAL_USAGE,
   summary: "draft the 30-day post-incident report; `final edit` fills its items",
   valueFlags: ["lang"],
+  freeText: true,
   needsIncident: true,
   // Drafts hold what the incident channel knows: only its members read or edit them.
   mutates: true,
   run(ctx) {
     if (ctx.words[0] === "edit") return editItems(ctx, "post_incident", FINAL_USAGE);
-    if (ctx.args.positional.length) throw new UsageError(`Unknown argument "${ctx.args.positional[0]}".`, FINAL_USAGE);
+    if (ctx.args.positional.length) throw new UsageError(`Unknown argument "${echo(ctx.args.positional[0] ?? "")}".`, FINAL_USAGE);
     return draftReply(draftFor(ctx.core, snapshotOf(ctx), "final"), langOf(ctx.args.flags.lang));
   },
 };

@@ -1,5 +1,5 @@
 import { IANAZone, type DateTime } from "luxon";
-import { parseInstant } from "../src/rules/facts.js";
+import { readInstant } from "../src/rules/values.js";
 import type { Core } from "../src/bot/core.js";
 import type { Incident, IncidentSnapshot } from "../src/incidents/model.js";
 import type { PresentOptions } from "../src/report/card.js";
@@ -8,6 +8,8 @@ import { loadTemplates } from "../src/report/templates.js";
 import { buildDraft, nextReportKind, type Draft } from "../src/report/draft.js";
 import type { SubmissionKind } from "../src/incidents/model.js";
 import { SUBMISSION_KINDS } from "../src/incidents/model.js";
+import { TEXT_LIMITS, tooLong } from "../src/limits.js";
+import { ZERO_WIDTH_SPACE } from "../src/bot/sanitize.js";
 
 /** Times beside CST are shown in the viewer's zone when known, else the deployment's. */
 export function present(core: Core, viewerZone?: string): PresentOptions {
@@ -25,11 +27,22 @@ export function snapshotOf(ctx: { core: Core; incident?: Incident }): IncidentSn
   return ctx.core.service.snapshot(incidentOf(ctx).id);
 }
 
-/** `<@U123>`, `<@U123|name>`, `<@!123>`, `@alice` and `alice` all name user `U123`/`alice`. */
-export function normaliseUser(word: string): string {
+/**
+ * `<@U123>`, `<@U123|name>`, `<@!123>`, `@alice` and `alice` all name user `U123`/`alice`.
+ * The router has made typed mentions inert (`<`, zero-width space, `@`): here one is meant.
+ */
+export function normaliseUser(typed: string): string {
+  if (tooLong("", typed, TEXT_LIMITS.user)) throw new UsageError(`A user is named by an id or @handle of at most ${TEXT_LIMITS.user} characters.`);
+  const word = typed.split(ZERO_WIDTH_SPACE).join("");
   const m = /^<@!?([^>|]+)(\|[^>]*)?>$/.exec(word.trim());
   if (m) return m[1] as string;
   return word.trim().replace(/^@/, "");
+}
+
+/** Refuse free text longer than its field allows, before anything is written. */
+export function limitText(what: string, text: string, limit: number, usage: string): void {
+  const problem = tooLong(what, text, limit);
+  if (problem) throw new UsageError(problem, usage);
 }
 
 export function parseKind(value: string | true | undefined, fallback: SubmissionKind): SubmissionKind {
@@ -43,25 +56,17 @@ export function draftFor(core: Core, snap: IncidentSnapshot, kind?: SubmissionKi
   return buildDraft(core.pack, loadTemplates(), snap, kind ?? nextReportKind(snap), core.clock.now());
 }
 
-/** Channel names: lower case ASCII, digits and dashes; a title in Chinese falls back to "incident". */
-export function slugify(title: string, max = 40): string {
-  const slug = title
-    .normalize("NFKD")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, max)
-    .replace(/-+$/, "");
-  return slug || "incident";
-}
+/** Channel names: lower case ASCII, digits and dashes; Chinese titles in pinyin (./slug.ts). */
+export { slugify } from "./slug.js";
 
 /** A time flag (`--at`): ISO-8601, no offset meaning CST; absent gives undefined. */
 export function timeFlag(ctx: { core: Core; args: { flags: Record<string, string | true> } }, name: string, usage: string): DateTime | undefined {
   const value = ctx.args.flags[name];
   if (value === undefined) return undefined;
-  const at = typeof value === "string" ? parseInstant(value, ctx.core.pack.authority_zone) : undefined;
-  if (!at) throw new UsageError(`--${name} takes an ISO-8601 time, e.g. --${name} 2026-03-02T12:40+08:00`, usage);
-  return at;
+  if (value === true) throw new UsageError(`--${name} takes an ISO-8601 time, e.g. --${name} 2026-03-02T12:40+08:00`, usage);
+  const reading = readInstant(value, ctx.core.pack.authority_zone);
+  if (!reading.ok) throw new UsageError(`--${name}: ${reading.reason}`, usage);
+  return reading.value;
 }
 
 export function levelName(core: Core, id: string): string {

@@ -8,8 +8,9 @@ import type { SubmissionKind } from "../src/incidents/model.js";
 import { nextReportKind } from "../src/report/draft.js";
 import { formatBoth } from "../src/report/format.js";
 import { FORM_IDS, submissionForm } from "./forms.js";
-import { draftFor, incidentOf, parseKind, snapshotOf, timeFlag, who } from "./shared.js";
+import { draftFor, incidentOf, limitText, parseKind, snapshotOf, timeFlag, who } from "./shared.js";
 import { timeProblem } from "../src/incidents/service.js";
+import { TEXT_LIMITS, tooLong } from "../src/limits.js";
 
 const USAGE =
   '/incident submitted <hotline|website|wechat_mini_program|wechat_public_account|email|fax> [reference] [--kind initial|supplementary|update|final] [--at <ISO time>] [--incomplete "why items 1-2 are missing"] [--confirm]';
@@ -57,6 +58,7 @@ export const submitted: CommandDef = {
   usage: USAGE,
   summary: "record that a report was filed (stops the countdown; freezes the draft)",
   valueFlags: ["kind", "at", "incomplete"],
+  booleanFlags: ["confirm"],
   needsIncident: true,
   mutates: true,
   run(ctx) {
@@ -75,6 +77,8 @@ export const submitted: CommandDef = {
     const kind = ctx.args.flags.kind === undefined ? undefined : parseKind(ctx.args.flags.kind, "initial");
     const incomplete = ctx.args.flags.incomplete;
     if (incomplete === true || (typeof incomplete === "string" && !incomplete.trim())) throw new UsageError("--incomplete needs the reason items 1-2 are missing.", USAGE);
+    limitText("The reference", refWords.join(" "), TEXT_LIMITS.reference, USAGE);
+    if (typeof incomplete === "string") limitText("The reason", incomplete, TEXT_LIMITS.reason, USAGE);
     return record(ctx, { channel, reference: refWords.join(" ") || undefined, kind, at, incompleteReason: incomplete, confirmOtherChannel: ctx.args.flags.confirm === true });
   },
 };
@@ -86,6 +90,8 @@ export const submissionFormHandler: FormHandler = {
     const errors: Record<string, string> = {};
     const channel = values.channel?.trim() ?? "";
     if (!ctx.core.pack.channels.some((c) => c.id === channel)) errors.channel = "Choose the channel the report went through.";
+    const referenceTooLong = tooLong("The reference", values.reference?.trim() ?? "", TEXT_LIMITS.reference);
+    if (referenceTooLong) errors.reference = referenceTooLong;
     let at: DateTime | undefined;
     if (values.submitted_at?.trim()) {
       at = parseInstant(values.submitted_at, ctx.core.pack.authority_zone);

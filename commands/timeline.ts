@@ -27,6 +27,7 @@ function summary(e: TimelineEvent): string {
 export const timeline: CommandDef = {
   name: "timeline",
   usage: "/incident timeline [--all]",
+  booleanFlags: ["all"],
   summary: "the append-only audit trail, hash-chained",
   needsIncident: true,
   mutates: false,

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { GuildChannel, PermissionFlagsBits, Routes, type Client } from "discord.js";
 import type { ChannelRequest, ChatPort, PostOptions } from "../../src/bot/adapter.js";
 import type { Message, PostedMessage } from "../../src/bot/message.js";
-import { nonceFor, refFooter, renderMessage, type RenderedMessage } from "./render.js";
+import { inert, nonceFor, refFooter, renderMessage, type RenderedMessage } from "./render.js";
 
 export const PLATFORM = "discord";
 
@@ -27,9 +27,15 @@ const VIEW = PermissionFlagsBits.ViewChannel;
 const TALK = VIEW | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.AttachFiles | PermissionFlagsBits.EmbedLinks;
 const BOT = TALK | PermissionFlagsBits.ManageMessages | PermissionFlagsBits.PinMessages;
 
-/** Discord text channel names: lower case, no spaces, at most 100 characters. */
+/** Discord text channel names: lower case letters, digits, dashes and underscores, at most 100 characters. */
 export function channelName(name: string): string {
-  const n = name.trim().toLowerCase().replace(/\s+/g, "-").slice(0, 100);
+  const n = name
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}_-]+/gu, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 100)
+    .replace(/-+$/, "");
   return n || "incident";
 }
 
@@ -86,7 +92,7 @@ export class DiscordPort implements ChatPort {
     const body = {
       name: channelName(request.name),
       type: 0,
-      ...(request.topic ? { topic: request.topic.slice(0, 1024) } : {}),
+      ...(request.topic ? { topic: inert(request.topic).slice(0, 1024) } : {}),
       ...(this.config.categoryId ? { parent_id: this.config.categoryId } : {}),
       ...(overwrites ? { permission_overwrites: overwrites } : {}),
     };
@@ -105,7 +111,7 @@ export class DiscordPort implements ChatPort {
   }
 
   async setTopic(channelId: string, topic: string): Promise<void> {
-    await this.client.rest.patch(Routes.channel(channelId), { body: { topic: topic.slice(0, 1024) } });
+    await this.client.rest.patch(Routes.channel(channelId), { body: { topic: inert(topic).slice(0, 1024) } });
   }
 
   async post(channelId: string, message: Message, options: PostOptions = {}): Promise<PostedMessage> {

@@ -45,6 +45,18 @@ const COLORS: Record<Tone, number> = { info: 0x3b82f6, warning: 0xf59e0b, danger
 
 export const ACTION_PREFIX = "warroom";
 
+/**
+ * Text as Discord shows it, never as a ping or link: allowed_mentions already stops the
+ * notification, but @everyone, role and channel mentions and masked links would still
+ * render as such. Warroom writes none of these itself; the user mentions it writes stay.
+ */
+export function inert(text: string): string {
+  return text
+    .replace(/@(everyone|here)/g, "@\u200b$1")
+    .replace(/<([@]&|#)/g, "<\u200b$1")
+    .replace(/\]\(/g, "]\u200b(");
+}
+
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
@@ -120,15 +132,15 @@ export function renderMessage(message: Message, options: RenderOptions = {}): Re
   };
   if (files.length) out.attachments = (message.attachments ?? []).map((a, id) => ({ id, filename: a.filename, ...(a.title ? { description: truncate(a.title, 1024) } : {}) }));
   if (plain) {
-    out.content = message.text;
+    out.content = inert(message.text);
     return out;
   }
   const description = message.body ?? (message.fields?.length ? undefined : message.text);
   const embed: DiscordEmbed = { color: COLORS[message.tone ?? "info"] };
-  if (message.title) embed.title = truncate(message.title, 256);
-  if (description) embed.description = truncate(description, 4096);
+  if (message.title) embed.title = truncate(inert(message.title), 256);
+  if (description) embed.description = truncate(inert(description), 4096);
   if (message.fields?.length) {
-    embed.fields = message.fields.slice(0, 25).map((f) => ({ name: truncate(f.label || "—", 256), value: truncate(f.value || "—", 1024), inline: Boolean(f.short) }));
+    embed.fields = message.fields.slice(0, 25).map((f) => ({ name: truncate(inert(f.label || "—"), 256), value: truncate(inert(f.value || "—"), 1024), inline: Boolean(f.short) }));
   }
   if (options.ref) embed.footer = { text: truncate(refFooter(options.ref), 2048) };
   out.embeds = [fitEmbed(embed)];

@@ -4,6 +4,7 @@ import type { App } from "../../src/app.js";
 import type { FakeClock } from "../../src/time/clock.js";
 import { ShellPort } from "./port.js";
 import { ShellSession } from "./session.js";
+import { cleanText } from "../../src/bot/sanitize.js";
 
 export interface ShellOptions {
   app: App;
@@ -24,7 +25,9 @@ export async function runShell(o: ShellOptions): Promise<void> {
   const interactive = Boolean((o.input as { isTTY?: boolean }).isTTY);
   let rl: Interface | undefined;
   let busy = true;
-  const write = (text: string) => {
+  const write = (raw: string) => {
+    // Whatever reaches the terminal is text: rows written before input was cleaned, too.
+    const text = cleanText(raw, { multiline: true });
     if (!interactive || busy || !rl) {
       o.output.write(`${text}\n`);
       return;

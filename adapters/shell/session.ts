@@ -4,9 +4,11 @@ import type { Reply } from "../../src/bot/adapter.js";
 import type { FormField, FormRequest } from "../../src/bot/forms.js";
 import { FakeClock } from "../../src/time/clock.js";
 import { nextDueAt } from "../../src/countdown/schedule.js";
+import { warningsUntil } from "../../src/countdown/jump.js";
 import { formatBoth } from "../../src/report/format.js";
 import type { ShellPort } from "./port.js";
 import { renderText } from "./render.js";
+import { cleanText } from "../../src/bot/sanitize.js";
 
 interface ActiveForm {
   request: FormRequest;
@@ -19,10 +21,14 @@ const SHELL_HELP = [
   "Shell commands:",
   "  /incident <subcommand> …   the bot (try /incident help)",
   "  /clock [+90m|+2h|+1d|<ISO time>]   drill mode: show or advance the fake clock, firing warnings in order",
+  "                    (a jump past more than 48 warnings: one catch-up message per incident)",
   "  /as <user>        act as another user        /invite <user>   add a user to this channel",
   "  /join <channel>   switch channel             /channels        list channels",
   "  /quit             leave (also Ctrl-D)",
 ].join("\n");
+
+/** A clock jump that would fire more warnings than this posts one catch-up per incident instead. */
+const STEP_LIMIT = 48;
 
 /** Parse "+90m", "+2h", "+1d", "+1h30m" into a duration. */
 export function parseStep(text: string): Duration | undefined {
@@ -72,7 +78,9 @@ export class ShellSession {
     return `warroom shell: ${mode}. Type /incident help, or /help for shell commands.`;
   }
 
-  async handle(raw: string): Promise<boolean> {
+  async handle(input: string): Promise<boolean> {
+    // The shell's own commands (/as, /join) echo what was typed: no escapes in names.
+    const raw = cleanText(input);
     const line = raw.trim();
     if (this.form) {
       if (line.startsWith("/")) {
@@ -196,14 +204,22 @@ export class ShellSession {
         this.write("the clock only moves forward");
         return;
       }
-      for (;;) {
-        const due = nextDueAt(this.app.db);
-        if (due === undefined || due > target.toMillis()) break;
-        this.clock.set(DateTime.fromMillis(Math.max(due, this.clock.now().toMillis()), { zone: "utc" }));
+      const firing = warningsUntil(this.app.db, this.app.pack.countdown, target.toMillis(), STEP_LIMIT);
+      if (firing > STEP_LIMIT) {
+        // A long jump is downtime: one catch-up message per incident instead of every reminder.
+        this.write(`-- more than ${STEP_LIMIT} warnings fall due in this jump: each incident gets one catch-up message`);
+        this.clock.set(target);
+        await this.app.engine.catchUp();
+      } else {
+        for (;;) {
+          const due = nextDueAt(this.app.db);
+          if (due === undefined || due > target.toMillis()) break;
+          this.clock.set(DateTime.fromMillis(Math.max(due, this.clock.now().toMillis()), { zone: "utc" }));
+          await this.app.engine.tick();
+        }
+        this.clock.set(target);
         await this.app.engine.tick();
       }
-      this.clock.set(target);
-      await this.app.engine.tick();
     }
     this.write(`-- clock: ${formatBoth(this.clock.now().toUTC().toISO() as string, zone, this.app.core.displayZone)}`);
   }

@@ -5,6 +5,7 @@ import type { Attachment, Message, PostedMessage } from "../../src/bot/message.j
 import type { Logger } from "../../src/bot/core.js";
 import { renderMessage } from "./render.js";
 import { slackError } from "./errors.js";
+import { escapedWithin } from "./text.js";
 
 export const METADATA_EVENT = "warroom_message";
 
@@ -128,7 +129,8 @@ export class SlackPort implements ChatPort {
   }
 
   async setTopic(channelId: string, topic: string): Promise<void> {
-    await this.client.conversations.setTopic({ channel: channelId, topic: [...topic].slice(0, MAX_TOPIC).join("") });
+    // Slack formats topics like messages: a title's <!channel> or <https://…|link> stays text.
+    await this.client.conversations.setTopic({ channel: channelId, topic: escapedWithin(topic, MAX_TOPIC) });
   }
 
   async post(channelId: string, message: Message, options: PostOptions = {}): Promise<PostedMessage> {

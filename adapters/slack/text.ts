@@ -16,6 +16,24 @@ export function escapeSlack(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(USER_MENTION, "<@$1>");
 }
 
+/** `&`, `<` and `>` as Slack's formatting rules want them: nothing in the text is markup. */
+export function escapeEntities(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** Escaped text within `max` characters, cut between characters, never inside an escape. */
+export function escapedWithin(text: string, max: number): string {
+  let out = "";
+  let used = 0;
+  for (const ch of text) {
+    const piece = escapeEntities(ch);
+    if (used + piece.length > max) break;
+    out += piece;
+    used += piece.length;
+  }
+  return out;
+}
+
 /** The core's light Markdown (`**bold**`, `- ` lists, `code`) as Slack mrkdwn. */
 export function toMrkdwn(markdown: string): string {
   return escapeSlack(markdown)

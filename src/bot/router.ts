@@ -1,13 +1,15 @@
 import type { ActionInput, Actor, BotHandlers, ChatPort, CommandInput, FormResult, FormSubmission, Reply } from "./adapter.js";
 import type { Core } from "./core.js";
 import type { FormValues } from "./forms.js";
-import { parseArgs, tokenize, type ParsedArgs } from "./args.js";
+import { parseArgs, parseIncidentNumber, tokens, type ParsedArgs } from "./args.js";
 import { PermissionError, UsageError } from "./errors.js";
 import { IncidentError } from "../incidents/service.js";
 import type { Incident, RoleName } from "../incidents/model.js";
 import { FactsError } from "../rules/facts.js";
 import { isBusyError, DatabaseBusyError } from "../store/db.js";
 import { errorReply } from "./replies.js";
+import { cleanActor, cleanText, cleanValues, userText } from "./sanitize.js";
+import { clipEchoes, COMMAND_TEXT_LIMIT, echo, ECHO_LIMIT, FORM_VALUE_LIMIT } from "../limits.js";
 
 export interface CommandContext {
   core: Core;
@@ -29,8 +31,12 @@ export interface CommandDef {
   name: string;
   usage: string;
   summary: string;
-  /** Flags that take a value (`--kind final`). */
+  /** Options that take a value (`--kind final`); with booleanFlags, every option the command takes. */
   valueFlags?: readonly string[];
+  /** Options that take none (`--private`). Any other `--option` is refused with the usage line. */
+  booleanFlags?: readonly string[];
+  /** Takes free text (a note, an item): an undeclared `--word` in it is text, not refused. */
+  freeText?: boolean;
   /** Acts on an existing incident, found from the channel or --incident N. */
   needsIncident: boolean;
   /**
@@ -63,9 +69,10 @@ export function roleTitle(role: string): string {
 
 /** Map a thrown error to what the user reads; unexpected ones are logged, never shown raw. */
 function toReply(core: Core, err: unknown, usage?: string): Reply {
-  if (err instanceof UsageError) return errorReply(err.message, err.usage ?? usage);
-  if (err instanceof FactsError) return errorReply(err.message, usage);
-  if (err instanceof IncidentError || err instanceof PermissionError) return errorReply(err.message);
+  // Refusals quote what was typed: never more than a short excerpt of it.
+  if (err instanceof UsageError) return errorReply(clipEchoes(err.message), err.usage ?? usage);
+  if (err instanceof FactsError) return errorReply(clipEchoes(err.message), usage);
+  if (err instanceof IncidentError || err instanceof PermissionError) return errorReply(clipEchoes(err.message));
   if (err instanceof DatabaseBusyError || isBusyError(err)) return errorReply(new DatabaseBusyError().message);
   core.log.error(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return errorReply("Something went wrong on our side; nothing was changed. The error has been logged.");
@@ -107,8 +114,8 @@ export class Router implements BotHandlers {
 
   private findIncident(platform: string, channelId: string, explicit: string | true | undefined): Incident | undefined {
     if (explicit !== undefined) {
-      const id = Number(String(explicit).replace(/^#/, ""));
-      if (!Number.isInteger(id) || id <= 0) throw new UsageError(`--incident takes an incident number, e.g. --incident 12`);
+      const id = explicit === true ? undefined : parseIncidentNumber(explicit);
+      if (id === undefined) throw new UsageError(`--incident takes an incident number, e.g. --incident 12`);
       return this.core.service.get(id);
     }
     return this.core.service.findByChannel(platform, channelId);
@@ -140,16 +147,21 @@ export class Router implements BotHandlers {
     }
   }
 
-  async command(input: CommandInput): Promise<Reply> {
-    const words = tokenize(input.text.trim());
+  async command(raw: CommandInput): Promise<Reply> {
+    if (raw.text.length > COMMAND_TEXT_LIMIT) {
+      return errorReply(`The command is too long: at most ${COMMAND_TEXT_LIMIT.toLocaleString("en-US")} characters. Nothing was changed.`);
+    }
+    const input: CommandInput = { ...raw, actor: cleanActor(raw.actor), text: userText(raw.text, { multiline: true }) };
+    const typed = tokens(input.text.trim());
+    const words = typed.map((t) => t.text);
     const name = (words[0] ?? "help").toLowerCase();
     const def = this.commands.get(name);
     if (!def) {
-      return errorReply(`Unknown subcommand "${name}".`, `${this.usageLine()} — /incident help lists them`);
+      return errorReply(`Unknown subcommand "${echo(name)}".`, `${this.usageLine()} — /incident help lists them`);
     }
     try {
       const restWords = words.slice(1);
-      const args = parseArgs(restWords, ["incident", ...(def.valueFlags ?? [])]);
+      const args = parseArgs(typed.slice(1), { value: ["incident", ...(def.valueFlags ?? [])], boolean: def.booleanFlags, freeText: def.freeText });
       const incident = this.findIncident(input.actor.platform, input.channelId, args.flags.incident);
       delete args.flags.incident;
       if (def.needsIncident && !incident) {
@@ -178,12 +190,20 @@ export class Router implements BotHandlers {
   }
 
   /** A card button runs the subcommand of the same name on the card's incident. */
-  async action(input: ActionInput): Promise<Reply> {
+  async action(raw: ActionInput): Promise<Reply> {
+    // Buttons carry a short action name and an incident number: anything longer is not ours.
+    const short = (text: string) => cleanText(text.slice(0, ECHO_LIMIT));
+    const input: ActionInput = { ...raw, action: short(raw.action), ...(raw.value !== undefined ? { value: short(raw.value) } : {}) };
     const incident = input.value && /^\d+$/.test(input.value) ? ` --incident ${input.value}` : "";
     return this.command({ actor: input.actor, channelId: input.channelId, text: `${input.action.replace(/_/g, " ")}${incident}` });
   }
 
-  async submitForm(submission: FormSubmission): Promise<FormResult> {
+  async submitForm(raw: FormSubmission): Promise<FormResult> {
+    const oversized = Object.entries(raw.values).filter(([, v]) => v !== undefined && v.length > FORM_VALUE_LIMIT);
+    if (oversized.length) {
+      return { ok: false, errors: Object.fromEntries(oversized.map(([k]) => [k, `Too long: at most ${FORM_VALUE_LIMIT.toLocaleString("en-US")} characters.`])) };
+    }
+    const submission: FormSubmission = { ...raw, actor: cleanActor(raw.actor), values: cleanValues(raw.values) };
     const handler = this.forms.get(submission.formId);
     if (!handler) return { ok: true, reply: errorReply(`This form (${submission.formId}) is no longer known; open it again.`) };
     try {

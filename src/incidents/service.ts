@@ -658,6 +658,21 @@ export class IncidentService {
     });
   }
 
+  /**
+   * The war-room channel of an incident recorded under a reserved channel name, once the
+   * platform has made it. Where the platform named it differently (a name taken outside
+   * warroom), the timeline says so.
+   */
+  attachChannel(id: number, channel: { id: string; name: string }, actor: string): IncidentSnapshot {
+    return this.tx(() => {
+      const incident = this.get(id);
+      if (incident.channelId) throw new IncidentError(`Incident #${id} already has its channel #${incident.channelName ?? incident.channelId}.`);
+      this.sql("UPDATE incidents SET channel_id = ?, channel_name = ? WHERE id = ?").run(channel.id, channel.name, id);
+      if (incident.channelName !== channel.name) this.event(id, actor, "channel_renamed", { requested: incident.channelName, channel: channel.name });
+      return this.refresh(id);
+    });
+  }
+
   setCardMessage(id: number, messageId: string): void {
     // Not an audit event: which chat message shows the card is presentation, not incident state.
     this.sql("UPDATE incidents SET card_message_id = ? WHERE id = ?").run(messageId, id);

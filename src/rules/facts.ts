@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { DateTime } from "luxon";
 import type { FactDef, RulePack } from "./pack.js";
+import { echo } from "../limits.js";
+import { readInstant, readNumber } from "./values.js";
 
 export type FactValue = number | boolean | string;
 /** Known facts only: an unknown fact is absent (null on input means "unknown"). */
@@ -9,16 +11,12 @@ export type Facts = Record<string, FactValue>;
 export class FactsError extends Error {}
 
 /**
- * Parse an ISO-8601 time. Without an offset it is read on the authority's clock
- * (China Standard Time): responders in China type local times.
+ * Parse an ISO-8601 date and time (src/rules/values.ts says what is taken). Without an
+ * offset it is read on the authority's clock (China Standard Time).
  */
 export function parseInstant(text: string, authorityZone: string): DateTime | undefined {
-  // People type "2026-03-02 09:00"; ISO wants the T.
-  const normalised = text.trim().replace(/^(\d{4}-\d{2}-\d{2})\s+(\d)/, "$1T$2");
-  // Only a time part carries an offset: the "-02" that ends a date is the day.
-  const hasOffset = /T[\d:.,]+([zZ]|[+-]\d{2}(:?\d{2})?)$/.test(normalised);
-  const dt = DateTime.fromISO(normalised, hasOffset ? { setZone: true } : { zone: authorityZone });
-  return dt.isValid ? dt : undefined;
+  const reading = readInstant(text, authorityZone);
+  return reading.ok ? reading.value : undefined;
 }
 
 function factValueSchema(def: FactDef, authorityZone: string): z.ZodType<FactValue | null | undefined> {
@@ -30,8 +28,9 @@ function factValueSchema(def: FactDef, authorityZone: string): z.ZodType<FactVal
         .refine((v) => v >= 0, { message: "must not be negative" });
       if (def.max !== undefined) {
         const max = def.max;
-        n = n.refine((v) => v <= max, { message: `must be at most ${max}` });
+        n = n.refine((v) => v <= max, { message: `must be at most ${max.toLocaleString("en-US")}` });
       }
+      if (def.integer) n = n.refine((v) => !Number.isFinite(v) || Number.isInteger(v), { message: "must be a whole number" });
       return n.nullable().optional();
     }
     case "boolean":
@@ -48,12 +47,12 @@ function factValueSchema(def: FactDef, authorityZone: string): z.ZodType<FactVal
       return z
         .string({ error: "expected an ISO-8601 date and time" })
         .transform((s, ctx) => {
-          const dt = parseInstant(s, authorityZone);
-          if (!dt) {
-            ctx.addIssue({ code: "custom", message: `"${s}" is not an ISO-8601 date and time (e.g. 2026-03-02T09:00+08:00)` });
+          const reading = readInstant(s, authorityZone);
+          if (!reading.ok) {
+            ctx.addIssue({ code: "custom", message: reading.reason });
             return z.NEVER;
           }
-          return dt.toUTC().toISO() as string;
+          return reading.value.toUTC().toISO() as string;
         })
         .nullable()
         .optional();
@@ -68,7 +67,7 @@ export function factsSchema(pack: RulePack): z.ZodType<Record<string, FactValue 
     const shape: Record<string, z.ZodType<FactValue | null | undefined>> = {};
     for (const def of pack.facts) shape[def.name] = factValueSchema(def, pack.authority_zone);
     schema = z.strictObject(shape, {
-      error: (issue) => (issue.code === "unrecognized_keys" ? `unknown fact ${issue.keys.map((k) => `"${k}"`).join(", ")}` : undefined),
+      error: (issue) => (issue.code === "unrecognized_keys" ? `unknown fact ${issue.keys.slice(0, 5).map((k) => `"${echo(k)}"`).join(", ")}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ""}` : undefined),
     });
     schemaCache.set(pack, schema);
   }
@@ -127,11 +126,9 @@ export function coerceTextValue(def: FactDef, raw: string): unknown {
   const text = raw.trim();
   if (NULL_WORDS.has(text.toLowerCase())) return null;
   switch (def.type) {
-    case "number": {
-      const cleaned = text.replace(/[_,\s]/g, "");
-      // Number("") and Number("0x10") would be accepted otherwise.
-      return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(cleaned) ? Number(cleaned) : text;
-    }
+    case "number":
+      // Plain digits or grouped by thousands; Number("0x10") or "1_2" are not numbers here.
+      return readNumber(text) ?? text;
     case "boolean": {
       const lower = text.toLowerCase();
       if (TRUE_WORDS.has(lower)) return true;
@@ -146,16 +143,16 @@ export function coerceTextValue(def: FactDef, raw: string): unknown {
 /** Parse the `name=value` text form; errors name the offending pair. */
 export function parseFactsText(pack: RulePack, text: string): Record<string, FactValue | null> {
   const { pairs, stray } = splitPairs(text);
-  if (stray.length) throw new FactsError(`"${stray[0]}" is not a name=value pair (e.g. personal_info_people=1200000)`);
+  if (stray.length) throw new FactsError(`"${echo(stray[0] ?? "")}" is not a name=value pair (e.g. personal_info_people=1200000)`);
   const defs = new Map(pack.facts.map((f) => [f.name, f]));
   const obj: Record<string, unknown> = {};
   const typed = new Map<string, string>();
   for (const [name, value] of pairs) {
     const def = defs.get(name);
-    if (!def) throw new FactsError(`${name}=${value}: unknown fact "${name}"`);
+    if (!def) throw new FactsError(`${echo(`${name}=${value}`)}: unknown fact "${echo(name)}"`);
     // Which of two values was meant cannot be guessed: the later one might relax the clock.
     const earlier = typed.get(name);
-    if (earlier !== undefined) throw new FactsError(`${name} is given twice (${name}=${earlier} and ${name}=${value}): give it once.`);
+    if (earlier !== undefined) throw new FactsError(`${name} is given twice (${echo(`${name}=${earlier}`)} and ${echo(`${name}=${value}`)}): give it once.`);
     typed.set(name, value);
     obj[name] = coerceTextValue(def, value);
   }
@@ -166,6 +163,6 @@ export function parseFactsText(pack: RulePack, text: string): Record<string, Fac
     const message = (err as Error).message;
     const name = message.split(":")[0] ?? "";
     const pair = pairs.find(([n]) => n === name);
-    throw new FactsError(pair ? `${pair[0]}=${pair[1]}: ${message.slice(name.length + 2)}` : message);
+    throw new FactsError(pair ? `${echo(`${pair[0]}=${pair[1]}`)}: ${message.slice(name.length + 2)}` : message);
   }
 }

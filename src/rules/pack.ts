@@ -35,7 +35,10 @@ const factSchema = z
     name: z.string().regex(/^[a-z][a-z0-9_]*$/, "fact names are snake_case"),
     type: z.enum(["datetime", "enum", "boolean", "number"]),
     unit: z.string().optional(),
-    max: z.number().finite().optional(),
+    /** Number facts: the largest plausible value (a typo or an overflow above it is refused). */
+    max: z.number().finite().positive().optional(),
+    /** Number facts that count (people, shares, views): whole numbers only. */
+    integer: z.boolean().optional(),
     values: z.array(enumValueSchema).min(1).optional(),
     group: z.string().min(1),
     ...bilingual,
@@ -43,6 +46,12 @@ const factSchema = z
   .strict()
   .refine((f) => (f.type === "enum") === (f.values !== undefined), {
     message: "enum facts, and only they, list their values",
+  })
+  .refine((f) => f.type === "number" || (f.max === undefined && f.integer === undefined), {
+    message: "only number facts take max or integer",
+  })
+  .refine((f) => f.type !== "number" || f.max !== undefined, {
+    message: "a number fact declares its max",
   });
 
 const criterionSchema = z
@@ -170,6 +179,10 @@ export const rulePackSchema = z
       const numeric = c.gte !== undefined || c.gt !== undefined;
       if (numeric && fact.type !== "number") {
         ctx.addIssue({ code: "custom", path, message: `fact "${c.fact}" is not a number` });
+      }
+      const threshold = c.gte ?? c.gt;
+      if (threshold !== undefined && fact.max !== undefined && threshold > fact.max) {
+        ctx.addIssue({ code: "custom", path, message: `threshold ${threshold} is above the max of "${c.fact}" (${fact.max}): it could never be reached` });
       }
       if (c.in) {
         const allowed = new Set((fact.values ?? []).map((v) => v.value));

@@ -249,7 +249,9 @@ describe("filings that make sense (seen 4)", () => {
     const h = harness();
     await h.say("open Leak");
     await withItems(h);
-    const early = await h.say("submitted hotline X --at 1999-01-01T00:00");
+    const ancient = await h.say("submitted hotline X --at 1999-01-01T00:00");
+    expect(textOf(ancient)).toContain('--at: "1999-01-01T00:00" is before 2000-01-01');
+    const early = await h.say("submitted hotline X --at 2026-03-01T23:00");
     expect(textOf(early)).toContain("The filing time cannot be before the time of awareness (2026-03-02 09:00 CST).");
     const late = await h.say("submitted hotline X --at 2026-03-02T10:00+08:00");
     expect(textOf(late)).toContain("cannot be in the future");

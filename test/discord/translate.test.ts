@@ -3,7 +3,8 @@ import { commandText, OptionError } from "../../adapters/discord/commands.js";
 import { FormStore, modalFor, paginate, parseModalId, modalId, describeErrors } from "../../adapters/discord/modals.js";
 import { nonceFor, renderMessage } from "../../adapters/discord/render.js";
 import { loadRulePack } from "../../src/rules/pack.js";
-import { parseArgs, tokenize } from "../../src/bot/args.js";
+import { parseArgs, tokens } from "../../src/bot/args.js";
+import { open } from "../../commands/open.js";
 import { parseFactsText } from "../../src/rules/facts.js";
 import { factsForm } from "../../commands/forms.js";
 
@@ -27,7 +28,7 @@ describe("slash options → the router's text form", () => {
       { name: "private", value: true },
       { name: "aware", value: "2026-03-02T08:00+08:00" },
     ]);
-    const args = parseArgs(tokenize(text).slice(1), ["aware", "description"]);
+    const args = parseArgs(tokens(text).slice(1), { value: open.valueFlags, boolean: open.booleanFlags });
     expect(args.positional).toEqual([`Payment "core" DB`]);
     expect(args.flags).toEqual({ private: true, aware: "2026-03-02T08:00+08:00" });
   });
@@ -102,7 +103,8 @@ describe("messages as Discord payloads", () => {
     const r = renderMessage({ text: "<@1> <@2> due", title: "Due", body: "text with <@3> and @everyone", mentions: ["1", "2"], tone: "danger" });
     expect(r.content).toBe("<@1> <@2>");
     expect(r.allowed_mentions).toEqual({ parse: [], users: ["1", "2"] });
-    expect(r.embeds[0]).toMatchObject({ title: "Due", description: "text with <@3> and @everyone", color: 0xdc2626 });
+    // @everyone is shown as text (a zero-width space after the @), not only kept from pinging.
+    expect(r.embeds[0]).toMatchObject({ title: "Due", description: "text with <@3> and @\u200beveryone", color: 0xdc2626 });
   });
 
   it("keeps within Discord's limits and carries the key", () => {

@@ -158,11 +158,15 @@ describe("the rule pack matches the classification guide (hand-written table)", 
 });
 
 /** Below / above a numeric threshold: the smallest and a unit step. */
-function belowValues(t: number): number[] {
-  return [t - 0.001, t - 1].filter((v) => v >= 0);
+/** Counts (people, shares, views) are whole numbers: only other facts are probed by a fraction. */
+function isInteger(fact: string): boolean {
+  return pack.facts.find((f) => f.name === fact)?.integer === true;
 }
-function aboveValues(t: number, max: number | undefined): number[] {
-  return [t + 0.001, t + 1].filter((v) => max === undefined || v <= max);
+function belowValues(t: number, fact: string): number[] {
+  return [...(isInteger(fact) ? [] : [t - 0.001]), t - 1].filter((v) => v >= 0);
+}
+function aboveValues(t: number, max: number | undefined, fact: string): number[] {
+  return [...(isInteger(fact) ? [] : [t + 0.001]), t + 1].filter((v) => max === undefined || v <= max);
 }
 function maxOf(fact: string): number | undefined {
   return pack.facts.find((f) => f.name === fact)?.max;
@@ -211,7 +215,7 @@ describe("every criterion in the pack (data-driven)", () => {
       });
 
       it("does not fire just below the threshold", () => {
-        const values = belowValues(t);
+        const values = belowValues(t, fact);
         expect(values.length).toBeGreaterThan(0);
         for (const v of values) {
           const result = run({ ...tiers, [fact]: v });
@@ -221,7 +225,7 @@ describe("every criterion in the pack (data-driven)", () => {
       });
 
       it("fires just above the threshold", () => {
-        const values = aboveValues(t, maxOf(fact));
+        const values = aboveValues(t, maxOf(fact), fact);
         expect(values.length).toBeGreaterThan(0);
         for (const v of values) expectFiredAsDeclared(c, { ...tiers, [fact]: v }, v);
       });

@@ -6,7 +6,7 @@ import { expectFactsError, pack } from "./helpers.js";
 const numberFacts = pack.facts.filter((f) => f.type === "number").map((f) => f.name);
 const enumFacts = pack.facts.filter((f) => f.type === "enum").map((f) => f.name);
 const booleanFacts = pack.facts.filter((f) => f.type === "boolean").map((f) => f.name);
-const pctFacts = pack.facts.filter((f) => f.max !== undefined).map((f) => f.name);
+const pctFacts = pack.facts.filter((f) => f.unit === "%").map((f) => f.name);
 
 describe("parseFacts (JSON)", () => {
   it("the pack declares the facts of the contract with their types", () => {
@@ -196,7 +196,6 @@ describe("parseFactsText (name=value)", () => {
     ["1200000", 1_200_000],
     ["1.5e6", 1_500_000],
     ["0", 0],
-    ["12.5", 12.5],
   ] as [string, number][])("personal_info_people=%s is %d", (text, value) => {
     expect(parseFactsText(pack, `personal_info_people=${text}`)).toEqual({ personal_info_people: value });
   });
