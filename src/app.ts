@@ -43,9 +43,9 @@ export const consoleLogger: Logger = {
 export function createApp(options: AppOptions): App {
   const pack = loadRulePack(options.config.rulesOverride);
   loadTemplates();
-  const db = options.db ?? openDatabase(options.config.dbPath);
-  const clock = options.clock ?? systemClock;
   const log = options.log ?? consoleLogger;
+  const db = options.db ?? openDatabase(options.config.dbPath, { warn: (m) => log.info(m) });
+  const clock = options.clock ?? systemClock;
   const ports = new Map<string, ChatPort>();
   const service = new IncidentService(db, pack, clock);
   const presentOptions = () => ({ pack, displayZone: options.config.displayZone, now: clock.now().toMillis() });

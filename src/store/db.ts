@@ -1,7 +1,8 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { MIGRATIONS } from "./migrations.js";
+import { assertDatabaseFile, createPrivateDatabaseFile, modeWarning, reasonOf, StoreError, tightenModes } from "./files.js";
+
+export { StoreError } from "./files.js";
 
 export type Db = Database.Database;
 
@@ -20,24 +21,86 @@ export function isBusyError(err: unknown): boolean {
 export interface OpenOptions {
   /** How long a writer waits for a lock before SQLITE_BUSY (ms). */
   busyTimeoutMs?: number;
+  /** Refuse to create the database: a command that only reads must not leave an empty one behind. */
+  mustExist?: boolean;
+  /**
+   * Open read-only and migrate nothing (implies mustExist): `verify` looks at the evidence
+   * as it is. The schema may then be older than this code's.
+   */
+  readonly?: boolean;
+  /** Where the warning about loosened file modes goes (default: standard error). */
+  warn?: (message: string) => void;
 }
 
+/**
+ * Open (and, unless read-only, create and migrate) the incident database. Every way a path
+ * can be unusable (a folder, an uncreatable path, a file that is not SQLite, a database of
+ * another application or of a newer warroom) is a StoreError with one line naming the path.
+ */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  if (path === ":memory:") return configure(new Database(path), options);
+  const readonly = options.readonly ?? false;
+  if (readonly || options.mustExist) assertDatabaseFile(path);
+  if (!readonly) createPrivateDatabaseFile(path);
+  let db: Db | undefined;
+  try {
+    db = new Database(path, { readonly, fileMustExist: readonly || Boolean(options.mustExist) });
+    configure(db, { ...options, readonly }, path);
+  } catch (err) {
+    db?.close();
+    throw asStoreError(err, path);
+  }
+  if (!readonly) {
+    const warning = modeWarning(tightenModes(path));
+    if (warning) (options.warn ?? ((m: string) => process.stderr.write(`warroom: ${m}\n`)))(warning);
+  }
+  return db;
+}
+
+function configure(db: Db, options: OpenOptions, path = ":memory:"): Db {
+  if (options.readonly) {
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    checkSchema(db, path);
+    return db;
+  }
   db.pragma("journal_mode = WAL");
   // NORMAL is durable across process crashes in WAL mode; only a power loss may drop the last commits.
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-  migrate(db);
+  migrate(db, path);
   return db;
 }
 
-export function migrate(db: Db): void {
+function asStoreError(err: unknown, path: string): Error {
+  if (err instanceof StoreError) return err;
+  const code = (err as { code?: unknown }).code;
+  if (code === "SQLITE_NOTADB") return new StoreError(`${path} is not a SQLite database`);
+  if (isBusyError(err)) return new StoreError(`${path} is locked by another process; try again in a moment`);
+  return new StoreError(`cannot open the database ${path}: ${reasonOf(err)}`);
+}
+
+/** The schema version this code reaches. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Read-only opens: refuse what is not a warroom database or is newer than this code. */
+function checkSchema(db: Db, path: string): void {
   const current = db.pragma("user_version", { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(`the database is at schema version ${current}, newer than this warroom (${MIGRATIONS.length}); upgrade warroom`);
+  if (current > MIGRATIONS.length) throw tooNew(path, current);
+  if (current === 0 || !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'timeline'").get()) {
+    throw new StoreError(`${path} is not a warroom database`);
+  }
+}
+
+const tooNew = (path: string, version: number) =>
+  new StoreError(`the database ${path} is at schema version ${version}, newer than this warroom (${MIGRATIONS.length}); upgrade warroom`);
+
+export function migrate(db: Db, path = "the database"): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > MIGRATIONS.length) throw tooNew(path, current);
+  if (current === 0 && db.prepare("SELECT 1 FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' LIMIT 1").get()) {
+    // Tables but no warroom schema version: another application's database. Leave it alone.
+    throw new StoreError(`${path} is a SQLite database of another application; not changing it`);
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
