@@ -5,6 +5,7 @@ import { formatCst } from "../src/report/format.js";
 import { incidentOf } from "./shared.js";
 
 function summary(e: TimelineEvent): string {
+  if (e.broken) return `⚠️ BROKEN ROW: ${e.broken}`;
   const p = e.payload;
   switch (e.type) {
     case "fact_set":

@@ -7,14 +7,24 @@ export interface TimelineEvent {
   at: string;
   actor: string;
   type: string;
+  /** The recorded payload; empty when the row is broken. */
   payload: Record<string, unknown>;
   prev_hash: string;
   hash: string;
+  /** Set when the stored row cannot be read (its payload is not a JSON object): tampering or damage. */
+  broken?: string;
 }
 
-const GENESIS = "0".repeat(64);
+/** How many events the timeline holds and the hash of the last one (all zeros for none). */
+export interface ChainHead {
+  events: number;
+  hash: string;
+}
 
-function hashOf(prev: string, e: { seq: number; incident_id: number | null; at: string; actor: string; type: string; payload: string }): string {
+export const GENESIS = "0".repeat(64);
+
+/** An event's hash: public knowledge, like all of the code (see README, Security). */
+export function hashOf(prev: string, e: { seq: number; incident_id: number | null; at: string; actor: string; type: string; payload: string }): string {
   return createHash("sha256")
     .update(prev)
     .update("\n")
@@ -40,6 +50,8 @@ export function appendEvent(
   db.prepare(
     "INSERT INTO timeline (seq, incident_id, at, actor, type, payload, prev_hash, hash) VALUES (@seq, @incident_id, @at, @actor, @type, @payload, @prev, @hash)",
   ).run({ ...row, prev, hash });
+  // The head moves with the append, in the caller's transaction: the two commit together.
+  db.prepare("UPDATE timeline_head SET events = events + 1, hash = ? WHERE id = 1").run(hash);
   return { ...row, payload: event.payload ?? {}, prev_hash: prev, hash };
 }
 
@@ -54,7 +66,22 @@ interface Row {
   hash: string;
 }
 
+/** Why a stored payload cannot be read, or undefined when it is a JSON object. */
+function payloadProblem(payload: unknown): string | undefined {
+  if (typeof payload !== "string") return "payload is not text";
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return "payload is not JSON";
+  }
+  return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? undefined : "payload is not a JSON object";
+}
+
+/** A stored row as an event; a row that cannot be read is marked broken, never thrown. */
 function toEvent(r: Row): TimelineEvent {
+  const broken = payloadProblem(r.payload);
+  if (broken) return { ...r, payload: {}, broken };
   return { ...r, payload: JSON.parse(r.payload) as Record<string, unknown> };
 }
 
@@ -65,18 +92,84 @@ export function eventsOf(db: Db, incidentId: number): TimelineEvent[] {
 
 export type ChainCheck = { ok: true; events: number } | { ok: false; events: number; brokenAt: number; reason: string };
 
-/** Recompute the chain from the start; report the first event that does not match. */
+/**
+ * The stored head: undefined for a database from before heads were kept (opened read-only,
+ * not migrated), null when its row is gone.
+ */
+export function storedHead(db: Db): ChainHead | null | undefined {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'timeline_head'").get();
+  if (!table) return undefined;
+  return (db.prepare("SELECT events, hash FROM timeline_head WHERE id = 1").get() as ChainHead | undefined) ?? null;
+}
+
+/**
+ * Recompute the chain from the start; report the first event that does not match, then
+ * compare the end of the chain with the stored head: events deleted from the end (or all
+ * of them) leave a chain that is valid on its own but shorter than its head.
+ */
 export function verifyChain(db: Db): ChainCheck {
+  return walkChain(db).check;
+}
+
+/** The chain check with the head the rows themselves give (up to the first bad event). */
+export function walkChain(db: Db): { check: ChainCheck; head: ChainHead } {
   let prev = GENESIS;
   let expectedSeq = 1;
   let count = 0;
+  // The head the rows give stops before the first bad event.
+  const fail = (brokenAt: number, reason: string) => ({ check: { ok: false as const, events: count, brokenAt, reason }, head: { events: count - 1, hash: prev } });
   for (const r of db.prepare("SELECT * FROM timeline ORDER BY seq").iterate() as Iterable<Row>) {
     count++;
-    if (r.seq !== expectedSeq) return { ok: false, events: count, brokenAt: r.seq, reason: `event ${expectedSeq} is missing` };
-    if (r.prev_hash !== prev) return { ok: false, events: count, brokenAt: r.seq, reason: "previous hash does not match" };
-    if (hashOf(prev, r) !== r.hash) return { ok: false, events: count, brokenAt: r.seq, reason: "content does not match its hash" };
+    if (r.seq !== expectedSeq) return fail(r.seq, `event ${expectedSeq} is missing`);
+    if (r.prev_hash !== prev) return fail(r.seq, "previous hash does not match");
+    if (hashOf(prev, r) !== r.hash) return fail(r.seq, "content does not match its hash");
+    const broken = payloadProblem(r.payload);
+    if (broken) return fail(r.seq, broken);
     prev = r.hash;
     expectedSeq++;
   }
-  return { ok: true, events: count };
+  const head = { events: count, hash: prev };
+  const problem = headProblem(storedHead(db), head);
+  if (problem) return { check: { ok: false, events: count, brokenAt: problem.brokenAt, reason: problem.reason }, head };
+  return { check: { ok: true, events: count }, head };
+}
+
+function headProblem(stored: ChainHead | null | undefined, head: ChainHead): { brokenAt: number; reason: string } | undefined {
+  if (stored === undefined) return undefined;
+  if (stored === null) return { brokenAt: head.events + 1, reason: "the timeline head is missing" };
+  if (stored.events > head.events) {
+    return { brokenAt: head.events + 1, reason: `truncated: the head records ${stored.events} events, the timeline ends at ${head.events}` };
+  }
+  if (stored.events < head.events) {
+    return { brokenAt: stored.events + 1, reason: `the timeline has ${head.events} events but its head records ${stored.events}: events were added outside warroom` };
+  }
+  if (stored.hash !== head.hash) return { brokenAt: Math.max(head.events, 1), reason: "the last event does not match the head's hash" };
+  return undefined;
+}
+
+/** A head as one line, `<events>:<hash>`, to keep somewhere the database's owner cannot write. */
+export function formatHead(head: ChainHead): string {
+  return `${head.events}:${head.hash}`;
+}
+
+export function parseHead(text: string): ChainHead | undefined {
+  const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim().toLowerCase());
+  return m ? { events: Number(m[1]), hash: m[2] as string } : undefined;
+}
+
+/**
+ * Check the timeline against a head kept elsewhere, taken at some earlier time: the chain
+ * may have grown since, but its first `expected.events` events must still end in
+ * `expected.hash`. Because every hash covers all the events before it, that one comparison
+ * proves the whole prefix is unchanged. Assumes verifyChain passed.
+ */
+export function matchesHead(db: Db, expected: ChainHead): { ok: true } | { ok: false; reason: string } {
+  if (expected.events === 0) return expected.hash === GENESIS ? { ok: true } : { ok: false, reason: "a head of 0 events has the all-zero hash" };
+  const row = db.prepare("SELECT hash FROM timeline WHERE seq = ?").get(expected.events) as { hash: string } | undefined;
+  if (!row) {
+    const count = (db.prepare("SELECT COUNT(*) AS n FROM timeline").get() as { n: number }).n;
+    return { ok: false, reason: `the expected head has ${expected.events} events but the timeline has only ${count}: events were deleted` };
+  }
+  if (row.hash !== expected.hash) return { ok: false, reason: `event ${expected.events} does not end in the expected hash: the timeline was rewritten` };
+  return { ok: true };
 }

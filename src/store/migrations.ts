@@ -170,4 +170,21 @@ export const MIGRATIONS: readonly string[] = [
   -- An initial report filed without items 1-2 carries the reason it was sent incomplete.
   ALTER TABLE submissions ADD COLUMN incomplete_reason TEXT;
   `,
+  /* 4 */ `
+  -- The chain head: how many events the timeline holds and the hash of the last one, moved
+  -- in the same transaction as every append. Deleting events from the end (or all of them)
+  -- leaves a chain that is valid on its own; against the head it shows. The same table as
+  -- PostgreSQL's version 2; its key is the constant 1 (BIGINT, so not a rowid alias).
+  CREATE TABLE timeline_head (
+    id     BIGINT PRIMARY KEY CHECK (id = 1),
+    events INTEGER NOT NULL,
+    hash   TEXT NOT NULL
+  );
+  -- An existing database starts from the rows it has.
+  INSERT INTO timeline_head (id, events, hash) VALUES (
+    1,
+    (SELECT COUNT(*) FROM timeline),
+    COALESCE((SELECT hash FROM timeline ORDER BY seq DESC LIMIT 1), '${"0".repeat(64)}')
+  );
+  `,
 ];
