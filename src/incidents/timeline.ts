@@ -85,6 +85,11 @@ function toEvent(r: Row): TimelineEvent {
   return { ...r, payload: JSON.parse(r.payload) as Record<string, unknown> };
 }
 
+/** Every event in order, broken rows marked (the replay reads them all). */
+export function* allEvents(db: Db): Generator<TimelineEvent> {
+  for (const r of db.prepare("SELECT * FROM timeline ORDER BY seq").iterate() as Iterable<Row>) yield toEvent(r);
+}
+
 export function eventsOf(db: Db, incidentId: number): TimelineEvent[] {
   const rows = db.prepare("SELECT * FROM timeline WHERE incident_id = ? ORDER BY seq").all(incidentId) as Row[];
   return rows.map(toEvent);

@@ -1,0 +1,505 @@
+/**
+ * Replay the timeline and cross-check the state it implies against the tables.
+ *
+ * The hash chain proves the timeline was not edited; it says nothing about the tables the
+ * application reads (incidents, facts, roles, report_items, submissions, developments,
+ * assessments). An edit made there with a SQLite shell changes what warroom shows and counts
+ * down, while the chain stays intact. The replay rebuilds each incident from its events,
+ * re-derives level, reportability and deadlines from the replayed facts and assessments under
+ * the current rule pack, and names every place where a table disagrees.
+ *
+ * Event types are a table of handlers: a new type is one entry in EVENT_HANDLERS (its payload
+ * schema and what it does to the replayed incident), plus, when it is stored somewhere new,
+ * one entry in TABLE_CHECKS. Types the application records but that carry no incident state
+ * (level_changed, countdown warnings) have a handler that does nothing.
+ *
+ * An event type missing from the table is reported, never thrown: the replay cannot vouch
+ * for the state of an incident with an event it does not understand (written by a newer
+ * warroom, or forged), so `verify` must not call that incident intact. Events that belong
+ * to no incident carry no incident state and are skipped.
+ */
+import { z } from "zod";
+import { DateTime } from "luxon";
+import type { Db } from "../store/db.js";
+import type { RulePack } from "../rules/pack.js";
+import { classify } from "../rules/classify.js";
+import type { FactValue, Facts } from "../rules/facts.js";
+import { systemClock } from "../time/clock.js";
+import { allEvents, type TimelineEvent } from "./timeline.js";
+import { IncidentService } from "./service.js";
+import type { IncidentStatus, Reportability } from "./model.js";
+
+export interface ReplayedSubmission {
+  seq: number;
+  kind: string;
+  channel: string;
+  reference: string | null;
+  submittedAt: string;
+  recordedBy: string;
+  items: string[];
+  incompleteReason: string | null;
+  draft: unknown;
+}
+
+export interface ReplayedAssessment {
+  seq: number;
+  /** The assessments row the event names. */
+  id: number | null;
+  verdict: string;
+  reason: string;
+  unknownFacts: string[];
+  at: string;
+  actor: string;
+  revoked: { at: string; by: string; reason: string } | null;
+}
+
+export interface ReplayedDevelopment {
+  seq: number;
+  text: string;
+  at: string;
+  actor: string;
+  /** Index into submissions of the update report that covered it. */
+  coveredBy: number | null;
+}
+
+/** An incident as its events describe it. */
+export interface ReplayedIncident {
+  id: number;
+  /** Seq of incident_opened; 0 until seen. */
+  openedSeq: number;
+  title: string;
+  description: string | null;
+  channelName: string | null;
+  private: boolean;
+  openedBy: string;
+  openedAt: string;
+  awareAt: string;
+  status: IncidentStatus;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  policeReportedAt: string | null;
+  disclosureClearedAt: string | null;
+  facts: Map<string, { value: FactValue; by: string }>;
+  roles: Map<string, { user: string; by: string }>;
+  /** Keyed `${report}/${item}`. */
+  items: Map<string, { value: string; by: string }>;
+  submissions: ReplayedSubmission[];
+  developments: ReplayedDevelopment[];
+  assessments: ReplayedAssessment[];
+  /** State of event types added later, by whatever key their handler chooses. */
+  extra: Record<string, unknown>;
+}
+
+/** One disagreement, or one event the replay could not use. */
+export interface Finding {
+  incidentId: number | null;
+  /** The event concerned, when there is one. */
+  seq?: number;
+  what: string;
+  expected?: unknown;
+  found?: unknown;
+}
+
+export interface EventHandler {
+  payload: z.ZodType;
+  /** Apply the event to the replayed incident; a returned string is a finding. */
+  apply(state: ReplayedIncident, payload: never, event: TimelineEvent): string | void;
+}
+
+export function on<S extends z.ZodType>(payload: S, apply: (state: ReplayedIncident, payload: z.infer<S>, event: TimelineEvent) => string | void): EventHandler {
+  return { payload, apply: apply as EventHandler["apply"] };
+}
+
+const nothing = on(z.unknown(), () => undefined);
+const factValue = z.union([z.string(), z.number(), z.boolean()]);
+const note = z.object({ note: z.string().nullable().optional() });
+
+/** What each event type does to an incident; payloads as src/incidents/service.ts writes them. */
+export const EVENT_HANDLERS: Record<string, EventHandler> = {
+  incident_opened: on(
+    z.object({ title: z.string(), description: z.string().nullable().optional(), aware_at: z.string(), channel: z.string().nullable().optional(), private: z.boolean().optional() }),
+    (s, p, e) => {
+      if (s.openedSeq) return `opened a second time (event ${e.seq})`;
+      Object.assign(s, {
+        openedSeq: e.seq,
+        title: p.title,
+        description: p.description ?? null,
+        awareAt: p.aware_at,
+        channelName: p.channel ?? null,
+        private: p.private ?? false,
+        openedBy: e.actor,
+        openedAt: e.at,
+        status: "open",
+      });
+    },
+  ),
+  fact_set: on(z.object({ fact: z.string(), to: factValue.nullable() }), (s, p, e) => {
+    if (p.fact === "aware_at") {
+      if (typeof p.to !== "string") return `event ${e.seq} sets aware_at to ${JSON.stringify(p.to)}`;
+      s.awareAt = p.to;
+    } else if (p.to === null) s.facts.delete(p.fact);
+    else s.facts.set(p.fact, { value: p.to, by: e.actor });
+  }),
+  // The platform named the war room differently from the name reserved at opening.
+  channel_renamed: on(z.object({ channel: z.string() }), (s, p) => {
+    s.channelName = p.channel;
+  }),
+  // The level is derived: it is re-classified from the replayed facts.
+  level_changed: nothing,
+  role_assigned: on(z.object({ role: z.string(), user: z.string() }), (s, p, e) => {
+    s.roles.set(p.role, { user: p.user, by: e.actor });
+  }),
+  report_item_set: on(z.object({ report: z.enum(["incident", "post_incident"]), item: z.string(), value: z.string() }), (s, p, e) => {
+    const key = `${p.report}/${p.item}`;
+    if (p.value === "") s.items.delete(key);
+    else s.items.set(key, { value: p.value, by: e.actor });
+  }),
+  report_submitted: on(
+    z.object({
+      kind: z.string(),
+      channel: z.string(),
+      reference: z.string().nullable().optional(),
+      submitted_at: z.string(),
+      items: z.array(z.string()),
+      incomplete_reason: z.string().nullable().optional(),
+      draft: z.unknown(),
+    }),
+    (s, p, e) => {
+      const index = s.submissions.length;
+      s.submissions.push({
+        seq: e.seq,
+        kind: p.kind,
+        channel: p.channel,
+        reference: p.reference ?? null,
+        submittedAt: p.submitted_at,
+        recordedBy: e.actor,
+        items: p.items,
+        incompleteReason: p.incomplete_reason ?? null,
+        draft: p.draft,
+      });
+      if (p.kind === "update") for (const d of s.developments) if (d.coveredBy === null) d.coveredBy = index;
+    },
+  ),
+  development_recorded: on(z.object({ text: z.string() }), (s, p, e) => {
+    s.developments.push({ seq: e.seq, text: p.text, at: e.at, actor: e.actor, coveredBy: null });
+  }),
+  police_reported: on(note, (s, _p, e) => {
+    s.policeReportedAt = e.at;
+  }),
+  disclosure_cleared: on(note, (s, _p, e) => {
+    s.disclosureClearedAt = e.at;
+  }),
+  disclosure_blocked: on(note, (s) => {
+    s.disclosureClearedAt = null;
+  }),
+  // The end of handling may be given (resolve --at); the post-incident due date is derived.
+  incident_resolved: on(z.object({ resolved_at: z.string().optional() }), (s, p, e) => {
+    Object.assign(s, { status: "resolved", resolvedAt: p.resolved_at ?? e.at });
+  }),
+  incident_closed: on(z.object({ reason: z.string().nullable().optional() }), (s, _p, e) => {
+    Object.assign(s, { status: "closed", closedAt: e.at });
+  }),
+  assessment_recorded: on(
+    z.object({ assessment: z.number().int().optional(), verdict: z.string().optional(), reason: z.string(), unknown_facts: z.array(z.string()) }),
+    (s, p, e) => {
+      s.assessments.push({ seq: e.seq, id: p.assessment ?? null, verdict: p.verdict ?? "not_reportable", reason: p.reason, unknownFacts: p.unknown_facts, at: e.at, actor: e.actor, revoked: null });
+    },
+  ),
+  assessment_revoked: on(z.object({ assessment: z.number().int(), reason: z.string() }), (s, p, e) => {
+    const a = s.assessments.find((x) => x.id === p.assessment);
+    if (!a) return `event ${e.seq} revokes assessment ${p.assessment}, which the timeline never recorded`;
+    a.revoked = { at: e.at, by: e.actor, reason: p.reason };
+  }),
+  // The countdown's own bookkeeping (the warnings table), not incident state.
+  countdown_warning: nothing,
+  countdown_catch_up: nothing,
+};
+
+function blank(id: number): ReplayedIncident {
+  return {
+    id,
+    openedSeq: 0,
+    title: "",
+    description: null,
+    channelName: null,
+    private: false,
+    openedBy: "",
+    openedAt: "",
+    awareAt: "",
+    status: "open",
+    resolvedAt: null,
+    closedAt: null,
+    policeReportedAt: null,
+    disclosureClearedAt: null,
+    facts: new Map(),
+    roles: new Map(),
+    items: new Map(),
+    submissions: [],
+    developments: [],
+    assessments: [],
+    extra: {},
+  };
+}
+
+export interface Replay {
+  incidents: Map<number, ReplayedIncident>;
+  /** Events that could not be replayed: broken rows, unknown types, malformed payloads. */
+  findings: Finding[];
+}
+
+/** Rebuild every incident from the timeline. Never throws on what it reads. */
+export function replayTimeline(db: Db, handlers: Record<string, EventHandler> = EVENT_HANDLERS): Replay {
+  const incidents = new Map<number, ReplayedIncident>();
+  const findings: Finding[] = [];
+  for (const e of allEvents(db)) {
+    const incidentId = e.incident_id;
+    const finding = (what: string) => findings.push({ incidentId, seq: e.seq, what });
+    if (e.broken) {
+      finding(`event ${e.seq} (${e.type}) cannot be read: ${e.broken}`);
+      continue;
+    }
+    if (incidentId === null) continue;
+    const handler = Object.hasOwn(handlers, e.type) ? handlers[e.type] : undefined;
+    if (!handler) {
+      finding(`event ${e.seq} has the type "${e.type}", which this warroom cannot replay`);
+      continue;
+    }
+    let state = incidents.get(incidentId);
+    if (!state) incidents.set(incidentId, (state = blank(incidentId)));
+    if (!state.openedSeq && e.type !== "incident_opened") {
+      finding(`event ${e.seq} (${e.type}) comes before the incident was opened`);
+      continue;
+    }
+    const parsed = handler.payload.safeParse(e.payload);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      finding(`event ${e.seq} (${e.type}) has a malformed payload: ${issue ? `${issue.path.join(".") || "payload"}: ${issue.message}` : "invalid"}`);
+      continue;
+    }
+    const problem = handler.apply(state, parsed.data as never, e);
+    if (problem) finding(problem);
+  }
+  return { incidents, findings };
+}
+
+// ——— the cross-check ———
+
+/**
+ * Times the service stamps on a row and on its event come from two clock readings within one
+ * transaction: they agree to within milliseconds. Anything further apart was edited.
+ */
+export const TIME_TOLERANCE_MS = 10_000;
+
+function sameInstant(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return a === b;
+  const ta = Date.parse(a);
+  const tb = Date.parse(b);
+  return Number.isFinite(ta) && Number.isFinite(tb) && Math.abs(ta - tb) <= TIME_TOLERANCE_MS;
+}
+
+export interface CheckContext {
+  db: Db;
+  pack: RulePack;
+  replayed: ReplayedIncident;
+  /** The incidents row (snake_case columns). */
+  row: Record<string, unknown>;
+  service: IncidentService;
+}
+
+interface Compare {
+  (what: string, expected: unknown, found: unknown, same?: (a: unknown, b: unknown) => boolean): void;
+}
+
+/** One check per table: each compares what the replay implies with the rows it reads. */
+export type TableCheck = (ctx: CheckContext, compare: Compare) => void;
+
+/** A stored JSON text as its value; text that is not JSON stays visibly so. */
+function stored(text: unknown): unknown {
+  if (typeof text !== "string") return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return `(not JSON) ${text}`;
+  }
+}
+
+type Fields = Record<string, unknown>;
+
+/**
+ * Compare keyed rows: a key on one side only is one disagreement (shown by its first field),
+ * otherwise each field is compared. `found` is already in the replay's field names.
+ */
+function compareKeyed(compare: Compare, label: string, expected: Map<string, Fields>, found: Map<string, Fields>, fields: [field: string, label: string][]): void {
+  const [first] = fields[0] ?? ["value"];
+  for (const key of [...new Set([...expected.keys(), ...found.keys()])].sort()) {
+    const e = expected.get(key);
+    const f = found.get(key);
+    if (!e || !f) compare(`${label} ${key}`, e?.[first], f?.[first]);
+    else for (const [field, name] of fields) compare(`${label} ${key}${name ? ` ${name}` : ""}`, e[field], f[field]);
+  }
+}
+
+export const TABLE_CHECKS: TableCheck[] = [
+  // incidents: what the events set directly.
+  ({ replayed: r, row }, compare) => {
+    compare("title", r.title, row.title);
+    compare("description", r.description, row.description);
+    compare("channel name", r.channelName, row.channel_name);
+    compare("private", r.private ? 1 : 0, row.private);
+    compare("opened by", r.openedBy, row.opened_by);
+    compare("opened at", r.openedAt, row.created_at, (a, b) => sameInstant(a as string, b as string));
+    compare("aware at", r.awareAt, row.aware_at);
+    compare("status", r.status, row.status);
+    compare("resolved at", r.resolvedAt, row.resolved_at, (a, b) => sameInstant(a as string | null, b as string | null));
+    compare("closed at", r.closedAt, row.closed_at, (a, b) => sameInstant(a as string | null, b as string | null));
+    compare("police reported at", r.policeReportedAt, row.police_reported_at, (a, b) => sameInstant(a as string | null, b as string | null));
+    compare("disclosure cleared at", r.disclosureClearedAt, row.disclosure_cleared_at, (a, b) => sameInstant(a as string | null, b as string | null));
+  },
+  // facts
+  ({ db, replayed: r }, compare) => {
+    const rows = db.prepare("SELECT name, value, updated_by FROM facts WHERE incident_id = ?").all(r.id) as Fields[];
+    const found = new Map(rows.map((x) => [String(x.name), { value: stored(x.value), by: x.updated_by }]));
+    compareKeyed(compare, "fact", r.facts, found, [
+      ["value", ""],
+      ["by", "set by"],
+    ]);
+  },
+  // what the level, reportability, the report clock and the post-incident due date derive
+  // from the facts and the assessments, as IncidentService.snapshot and refresh derive them
+  ({ pack, replayed: r, row, service }, compare) => {
+    const facts: Facts = { aware_at: r.awareAt };
+    for (const [name, f] of r.facts) facts[name] = f.value;
+    const classification = classify(pack, facts);
+    const assessed = r.assessments.some((a) => !a.revoked);
+    const reportability: Reportability =
+      classification.reportable === true ? "reportable" : classification.reportable === false ? "not_reportable" : assessed ? "assessed_not_reportable" : "undetermined";
+    const provisional = classification.provisional && reportability !== "assessed_not_reportable";
+    const clock = service.reportClock(facts, classification, reportability);
+    const finalDueAt =
+      r.resolvedAt && reportability === "reportable"
+        ? (DateTime.fromISO(r.resolvedAt, { zone: "utc" }).plus({ days: pack.countdown.post_incident.days }).toUTC().toISO() as string)
+        : null;
+    compare("level (classified from the timeline's facts under the current rule pack)", classification.level, row.level);
+    compare("reportability", reportability, row.reportability);
+    compare("provisional", provisional ? 1 : 0, row.provisional);
+    compare("report deadline", clock?.deadlineAt ?? null, row.deadline_at);
+    compare("report deadline hours", clock?.hours ?? null, row.deadline_hours);
+    compare("post-incident report due", finalDueAt, row.final_due_at, (a, b) => sameInstant(a as string | null, b as string | null));
+  },
+  // roles
+  ({ db, replayed: r }, compare) => {
+    const rows = db.prepare("SELECT role, user_id, assigned_by FROM roles WHERE incident_id = ?").all(r.id) as Fields[];
+    const found = new Map(rows.map((x) => [String(x.role), { user: x.user_id, by: x.assigned_by }]));
+    compareKeyed(compare, "role", r.roles, found, [
+      ["user", ""],
+      ["by", "assigned by"],
+    ]);
+  },
+  // report items
+  ({ db, replayed: r }, compare) => {
+    const rows = db.prepare("SELECT report, item, value, updated_by FROM report_items WHERE incident_id = ?").all(r.id) as Fields[];
+    const found = new Map(rows.map((x) => [`${String(x.report)}/${String(x.item)}`, { value: x.value, by: x.updated_by }]));
+    compareKeyed(compare, "report item", r.items, found, [
+      ["value", ""],
+      ["by", "set by"],
+    ]);
+  },
+  // filings, then developments and the update reports that covered them
+  ({ db, replayed: r }, compare) => {
+    const rows = db.prepare("SELECT * FROM submissions WHERE incident_id = ? ORDER BY id").all(r.id) as Fields[];
+    compare("number of filed reports", r.submissions.length, rows.length);
+    r.submissions.forEach((s, i) => {
+      const f = rows[i];
+      if (!f) return;
+      const label = `filed report ${i + 1} (event ${s.seq})`;
+      compare(`${label} kind`, s.kind, f.kind);
+      compare(`${label} channel`, s.channel, f.channel);
+      compare(`${label} reference`, s.reference, f.reference);
+      compare(`${label} time`, s.submittedAt, f.submitted_at);
+      compare(`${label} recorded by`, s.recordedBy, f.recorded_by);
+      compare(`${label} items`, s.items, stored(f.items));
+      compare(`${label} reason it went incomplete`, s.incompleteReason, f.incomplete_reason);
+      compare(`${label} draft`, s.draft, stored(f.draft));
+    });
+    const devs = db.prepare("SELECT * FROM developments WHERE incident_id = ? ORDER BY id").all(r.id) as Fields[];
+    compare("number of developments", r.developments.length, devs.length);
+    r.developments.forEach((d, i) => {
+      const f = devs[i];
+      if (!f) return;
+      const label = `development ${i + 1} (event ${d.seq})`;
+      compare(`${label} text`, d.text, f.text);
+      compare(`${label} recorded by`, d.actor, f.actor);
+      compare(`${label} time`, d.at, f.at, (a, b) => sameInstant(a as string, b as string));
+      const coveredBy = d.coveredBy === null ? null : (rows[d.coveredBy]?.id ?? null);
+      compare(`${label} covered by filed report`, coveredBy, f.submission_id);
+    });
+  },
+  // assessments, and what undid them
+  ({ db, replayed: r }, compare) => {
+    const rows = db.prepare("SELECT * FROM assessments WHERE incident_id = ? ORDER BY id").all(r.id) as Fields[];
+    compare("number of assessments", r.assessments.length, rows.length);
+    const when = (a: unknown, b: unknown) => sameInstant(a as string | null, b as string | null);
+    r.assessments.forEach((a, i) => {
+      const f = rows[i];
+      if (!f) return;
+      const label = `assessment ${i + 1} (event ${a.seq})`;
+      if (a.id !== null) compare(`${label} id`, a.id, f.id);
+      compare(`${label} verdict`, a.verdict, f.verdict);
+      compare(`${label} reason`, a.reason, f.reason);
+      compare(`${label} unknown facts`, a.unknownFacts, stored(f.unknown_facts));
+      compare(`${label} recorded by`, a.actor, f.actor);
+      compare(`${label} time`, a.at, f.at, when);
+      compare(`${label} revoked at`, a.revoked?.at ?? null, f.revoked_at, when);
+      compare(`${label} revoked by`, a.revoked?.by ?? null, f.revoked_by);
+      compare(`${label} revocation reason`, a.revoked?.reason ?? null, f.revoked_reason);
+    });
+  },
+];
+
+const STATE_TABLES = ["facts", "roles", "report_items", "submissions", "developments", "assessments"] as const;
+
+/**
+ * Replay the timeline and compare every incident with its rows. Findings come in order:
+ * events that could not be replayed first, then disagreements by incident.
+ */
+export function crossCheck(db: Db, pack: RulePack, options: { handlers?: Record<string, EventHandler>; checks?: TableCheck[] } = {}): { incidents: number; findings: Finding[] } {
+  const { incidents, findings } = replayTimeline(db, options.handlers);
+  const service = new IncidentService(db, pack, systemClock);
+  const rows = new Map((db.prepare("SELECT * FROM incidents ORDER BY id").all() as Record<string, unknown>[]).map((r) => [Number(r.id), r]));
+  const ids = [...new Set([...rows.keys(), ...incidents.keys()])].sort((a, b) => a - b);
+  for (const id of ids) {
+    const replayed = incidents.get(id);
+    const row = rows.get(id);
+    if (!replayed?.openedSeq) {
+      if (row) findings.push({ incidentId: id, what: "is in the incidents table but the timeline never opened it" });
+      continue;
+    }
+    if (!row) {
+      findings.push({ incidentId: id, what: `was opened in the timeline (event ${replayed.openedSeq}) but is missing from the incidents table` });
+      continue;
+    }
+    const compare: Compare = (what, expected, found, same) => {
+      const equal = same ? same(expected, found) : JSON.stringify(expected ?? null) === JSON.stringify(found ?? null);
+      if (!equal) findings.push({ incidentId: id, what, expected, found });
+    };
+    for (const check of options.checks ?? TABLE_CHECKS) check({ db, pack, replayed, row, service }, compare);
+  }
+  for (const table of STATE_TABLES) {
+    const orphans = db.prepare(`SELECT DISTINCT incident_id FROM ${table} WHERE incident_id NOT IN (SELECT id FROM incidents) ORDER BY incident_id`).pluck().all() as number[];
+    for (const id of orphans) findings.push({ incidentId: id, what: `has rows in ${table} but no incident row` });
+  }
+  return { incidents: ids.length, findings };
+}
+
+function shown(value: unknown): string {
+  if (value === undefined || value === null) return "nothing";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+/** One line: the incident, what disagrees, what the timeline implies and what the table holds. */
+export function describeFinding(f: Finding): string {
+  const who = f.incidentId === null ? "timeline" : `incident #${f.incidentId}`;
+  if (!("expected" in f) && !("found" in f)) return `${who}: ${f.what}`;
+  return `${who}: ${f.what}: the timeline says ${shown(f.expected)}, the table has ${shown(f.found)}`;
+}
