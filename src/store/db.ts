@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { MIGRATIONS } from "./migrations.js";
-import { assertDatabaseFile, createPrivateDatabaseFile, modeWarning, reasonOf, StoreError, tightenModes } from "./files.js";
+import { assertDatabaseFile, createPrivateDatabaseFile, looksLikeWarroomDatabase, modeWarning, reasonOf, StoreError, tightenModes } from "./files.js";
 
 export { StoreError } from "./files.js";
 
@@ -41,7 +41,11 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   if (path === ":memory:") return configure(new Database(path), options);
   const readonly = options.readonly ?? false;
   if (readonly || options.mustExist) assertDatabaseFile(path);
-  if (!readonly) createPrivateDatabaseFile(path);
+  let early: ReturnType<typeof tightenModes> | undefined;
+  if (!readonly) {
+    createPrivateDatabaseFile(path);
+    if (looksLikeWarroomDatabase(path)) early = tightenModes(path);
+  }
   let db: Db | undefined;
   try {
     db = new Database(path, { readonly, fileMustExist: readonly || Boolean(options.mustExist) });
@@ -51,7 +55,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     throw asStoreError(err, path);
   }
   if (!readonly) {
-    const warning = modeWarning(tightenModes(path));
+    const warning = modeWarning(tightenModes(path, early));
     if (warning) (options.warn ?? ((m: string) => process.stderr.write(`warroom: ${m}\n`)))(warning);
   }
   return db;

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, statSync, type Stats } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, readSync, statSync, type Stats } from "node:fs";
 import { basename, dirname } from "node:path";
 
 /**
@@ -78,14 +78,35 @@ export function createPrivateDatabaseFile(path: string): void {
 }
 
 /**
- * Tighten the modes of an open warroom database, its siblings and its folder where they are
- * open to other users. Called once the file is known to be warroom's, so a path given by
- * mistake is refused untouched. Returns what was changed and what could not be, for one
- * warning line; never fails on a mode it cannot change.
+ * True for a file that is empty or a SQLite database with a schema version set, as warroom's
+ * are: its modes may be tightened before SQLite opens it (and creates -wal and -shm with the
+ * file's mode). Anything else is left untouched until it has been opened and checked.
  */
-export function tightenModes(path: string): { fixed: string[]; notFixed: string[] } {
-  const fixed: string[] = [];
-  const notFixed: string[] = [];
+export function looksLikeWarroomDatabase(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const header = Buffer.alloc(64);
+    const n = readSync(fd, header, 0, 64, 0);
+    if (n === 0) return true;
+    return n === 64 && header.toString("latin1", 0, 16) === "SQLite format 3\0" && header.readUInt32BE(60) > 0;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Tighten the modes of a warroom database, its siblings and its folder where they are open
+ * to other users: before SQLite opens a file that looks like warroom's, and again once it is
+ * open and known to be (a path given by mistake is refused untouched). Returns what was
+ * changed and what could not be, added to `before`, for one warning line; never fails on a
+ * mode it cannot change.
+ */
+export function tightenModes(path: string, before?: { fixed: string[]; notFixed: string[] }): { fixed: string[]; notFixed: string[] } {
+  const fixed: string[] = [...(before?.fixed ?? [])];
+  const notFixed: string[] = [...(before?.notFixed ?? [])];
   tightenFiles(path, fixed, notFixed);
   const dir = dirname(path);
   const dirStat = statOrUndefined(dir);
@@ -137,7 +158,9 @@ function isOwnFolder(dir: string, base: string, st: Stats): boolean {
 /** One warning line, or none when everything was already private. */
 export function modeWarning(result: { fixed: string[]; notFixed: string[] }): string | undefined {
   const parts: string[] = [];
-  if (result.fixed.length) parts.push(`made the database private (it was open to other users): ${result.fixed.join(", ")}`);
-  if (result.notFixed.length) parts.push(`could not make private: ${result.notFixed.join(", ")}`);
+  const fixed = [...new Set(result.fixed)];
+  const notFixed = [...new Set(result.notFixed)];
+  if (fixed.length) parts.push(`made the database private (it was open to other users): ${fixed.join(", ")}`);
+  if (notFixed.length) parts.push(`could not make private: ${notFixed.join(", ")}`);
   return parts.length ? `warning: ${parts.join("; ")}` : undefined;
 }
