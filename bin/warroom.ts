@@ -4,22 +4,24 @@
  *   warroom start [--shell] [--clock <ISO>] [--db <file>] [--user <name>]
  *   warroom classify [FILE|-]
  *   warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json] [--kind …]
- *   warroom verify
+ *   warroom verify [--db <file>] [--head] [--expect-head <events>:<hash>]
  *   warroom discord-register
+ * start, draft and verify use --db, else WARROOM_DB, else .warroom/warroom.db.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { loadConfig, ConfigError, type Config } from "../src/config.js";
+import { loadConfig, loadDbPath, loadRulesOverride, ConfigError, DEFAULT_DB_PATH, type Config } from "../src/config.js";
 import { loadRulePack, RulePackError } from "../src/rules/pack.js";
 import { parseFacts, FactsError } from "../src/rules/facts.js";
 import { classify } from "../src/rules/classify.js";
 import { assertConsistent } from "../src/rules/conflicts.js";
-import { openDatabase } from "../src/store/db.js";
+import { openDatabase, SCHEMA_VERSION, StoreError, type Db, type OpenOptions } from "../src/store/db.js";
 import { IncidentService, IncidentError } from "../src/incidents/service.js";
 import { isInFuture, systemClock, FakeClock } from "../src/time/clock.js";
 import { buildDraft, nextReportKind, renderDraft } from "../src/report/draft.js";
 import { loadTemplates } from "../src/report/templates.js";
-import { verifyChain } from "../src/incidents/timeline.js";
+import { formatHead, matchesHead, parseHead, storedHead, walkChain } from "../src/incidents/timeline.js";
+import { crossCheck, describeFinding } from "../src/incidents/replay.js";
 import { createApp, consoleLogger } from "../src/app.js";
 import type { RunningAdapter } from "../src/bot/adapter.js";
 import { SUBMISSION_KINDS, type SubmissionKind } from "../src/incidents/model.js";
@@ -32,7 +34,7 @@ const USAGE = `usage:
   warroom start [--shell] [--clock <ISO time>] [--db <file>] [--user <name>]
   warroom classify [FILE|-]
   warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json] [--kind initial|supplementary|update|final]
-  warroom verify
+  warroom verify [--db <file>] [--head] [--expect-head <events>:<hash>]
   warroom discord-register`;
 
 function readInput(file: string | undefined): string {
@@ -40,6 +42,35 @@ function readInput(file: string | undefined): string {
     return readFileSync(!file || file === "-" ? 0 : file, "utf8");
   } catch (err) {
     throw new CliError(`cannot read ${file ?? "standard input"}: ${(err as Error).message}`);
+  }
+}
+
+/** The database a subcommand works on, and what named it (for error lines). */
+interface DbTarget {
+  path: string;
+  from?: "--db" | "WARROOM_DB";
+}
+
+function dbTarget(flag: string | undefined): DbTarget {
+  if (flag !== undefined) {
+    if (!flag.trim()) throw new CliError("--db takes a file name");
+    return { path: flag, from: "--db" };
+  }
+  const env = loadDbPath();
+  return env ? { path: env, from: "WARROOM_DB" } : { path: DEFAULT_DB_PATH };
+}
+
+/** A StoreError as one line: "no database at …" as is, anything else naming where the path came from. */
+function storeFailure(err: unknown, target: DbTarget): unknown {
+  if (!(err instanceof StoreError)) return err;
+  return new CliError(err.kind === "missing" || !target.from ? err.message : `${target.from}: ${err.message}`);
+}
+
+function openDb(target: DbTarget, options: OpenOptions): Db {
+  try {
+    return openDatabase(target.path, options);
+  } catch (err) {
+    throw storeFailure(err, target);
   }
 }
 
@@ -78,9 +109,8 @@ function cmdDraft(args: string[]): void {
   if (!["zh", "en", "both"].includes(values.lang as string)) throw new CliError("--lang takes zh, en or both");
   if (!["md", "text", "json"].includes(values.format as string)) throw new CliError("--format takes md, text or json");
   if (values.kind && !(SUBMISSION_KINDS as readonly string[]).includes(values.kind)) throw new CliError(`--kind takes ${SUBMISSION_KINDS.join(", ")}`);
-  const config = loadConfig();
-  const pack = loadRulePack(config.rulesOverride);
-  const db = openDatabase(values.db ?? config.dbPath);
+  const pack = loadRulePack(loadRulesOverride());
+  const db = openDb(dbTarget(values.db), { mustExist: true });
   try {
     const service = new IncidentService(db, pack, systemClock);
     const snap = service.snapshot(id);
@@ -91,15 +121,60 @@ function cmdDraft(args: string[]): void {
   }
 }
 
-function cmdVerify(): void {
-  const config = loadConfig();
-  const db = openDatabase(config.dbPath);
-  const check = verifyChain(db);
-  db.close();
-  if (check.ok) process.stdout.write(`timeline intact: ${check.events} events\n`);
-  else {
-    process.stdout.write(`timeline BROKEN at event ${check.brokenAt}: ${check.reason}\n`);
+/**
+ * Recompute the hash chain, compare it with the stored head (and with a head kept
+ * elsewhere, if given), then replay the timeline against the tables. The database is opened
+ * read-only: verifying changes nothing. Exit 1 on the first problem, in one line.
+ */
+function cmdVerify(args: string[]): void {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { db: { type: "string" }, head: { type: "boolean", default: false }, "expect-head": { type: "string" } },
+  });
+  if (positionals.length) throw new CliError(`verify takes no arguments (got "${positionals[0]}")`);
+  const expectText = values["expect-head"];
+  const expected = expectText === undefined ? undefined : parseHead(expectText);
+  if (expectText !== undefined && !expected) throw new CliError("--expect-head takes <events>:<hash>, as printed by warroom verify --head");
+  const pack = loadRulePack(loadRulesOverride());
+  const db = openDb(dbTarget(values.db), { readonly: true });
+  const fail = (line: string) => {
+    process.stdout.write(`${line}\n`);
     process.exitCode = 1;
+  };
+  try {
+    const { check, head } = walkChain(db);
+    if (!check.ok) return fail(`timeline BROKEN at event ${check.brokenAt}: ${check.reason}`);
+    if (expected) {
+      const match = matchesHead(db, expected);
+      if (!match.ok) return fail(`timeline does NOT match the expected head: ${match.reason}`);
+    }
+    // The replay reads the tables as this code writes them: an older schema is not compared.
+    const version = db.pragma("user_version", { simple: true }) as number;
+    const notes: string[] = [];
+    if (version === SCHEMA_VERSION) {
+      let state: ReturnType<typeof crossCheck>;
+      try {
+        state = crossCheck(db, pack);
+      } catch (err) {
+        return fail(`state could not be checked: ${(err as Error).message.split("\n")[0]}`);
+      }
+      const [first, ...more] = state.findings;
+      if (first) return fail(`state MISMATCH: ${describeFinding(first)}${more.length ? ` (and ${more.length} more)` : ""}`);
+      notes.push(`state of ${state.incidents} incident${state.incidents === 1 ? "" : "s"} matches it`);
+    }
+    if (values.head) {
+      process.stdout.write(`${formatHead(head)}\n`);
+      return;
+    }
+    if (expected) notes.push(`it includes the expected head (${expected.events} events)`);
+    if (version !== SCHEMA_VERSION) {
+      const missing = storedHead(db) === undefined ? "no head stored, state not checked" : "state not checked";
+      notes.push(`${missing}: the database is at schema ${version}, this warroom at ${SCHEMA_VERSION} (start warroom once to upgrade it)`);
+    }
+    process.stdout.write(`timeline intact: ${check.events} events; ${notes.join("; ")}\n`);
+  } finally {
+    db.close();
   }
 }
 
@@ -147,8 +222,13 @@ async function cmdStart(args: string[]): Promise<void> {
     if (chat) throw new CliError("--clock (drill mode) runs in the shell only; add --shell");
   }
   // A drill on a fake clock keeps out of the real incident store unless told otherwise.
-  const dbPath = values.db ?? (clock ? ":memory:" : config.dbPath);
-  const app = createApp({ config: { ...config, dbPath }, clock: clock ?? systemClock });
+  const target: DbTarget = values.db === undefined && clock ? { path: ":memory:" } : dbTarget(values.db);
+  let app: ReturnType<typeof createApp>;
+  try {
+    app = createApp({ config: { ...config, dbPath: target.path }, clock: clock ?? systemClock });
+  } catch (err) {
+    throw storeFailure(err, target);
+  }
   if (!chat) {
     await runShell({ app, input: process.stdin, output: process.stdout, user: values.user ?? process.env.USER ?? "you", clock, live: !clock });
     await app.close();
@@ -177,7 +257,7 @@ async function main(argv: string[]): Promise<void> {
     case "start":
       return cmdStart(args);
     case "verify":
-      return cmdVerify();
+      return cmdVerify(args);
     case "discord-register":
       return cmdDiscordRegister();
     case undefined:

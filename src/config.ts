@@ -85,23 +85,42 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-/** Parse the environment once at start-up; every problem is named by its variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export const DEFAULT_DB_PATH = ".warroom/warroom.db";
+
+function parseEnv<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
   // An empty value (VAR= in an env file) means "not set", as in .env.example.
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
-  const parsed = envSchema.safeParse(given);
+  const parsed = schema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`invalid configuration: ${lines.join("; ")}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/**
+ * The subcommands that work offline (classify, draft, verify) read only what they need, so
+ * a chat platform's settings cannot stop them: the rule-pack override and the database.
+ */
+export function loadRulesOverride(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return parseEnv(envSchema.pick({ WARROOM_RULES: true }), env).WARROOM_RULES;
+}
+
+/** WARROOM_DB when set (undefined otherwise: the caller knows the default). */
+export function loadDbPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return parseEnv(envSchema.pick({ WARROOM_DB: true }), env).WARROOM_DB;
+}
+
+/** Parse the environment once at start-up; every problem is named by its variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const e = parseEnv(envSchema, env);
   if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
     throw new ConfigError(
       "invalid configuration: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP) nor SLACK_APP_TOKEN (Socket Mode) is",
     );
   }
   return {
-    dbPath: e.WARROOM_DB ?? ".warroom/warroom.db",
+    dbPath: e.WARROOM_DB ?? DEFAULT_DB_PATH,
     displayZone: e.WARROOM_DISPLAY_TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     rulesOverride: e.WARROOM_RULES,
     sweepCron: e.WARROOM_SWEEP_CRON ?? "*/15 * * * * *",
