@@ -76,8 +76,7 @@ function openDb(target: DbTarget, options: OpenOptions): Db {
 
 function cmdClassify(args: string[]): void {
   if (args.length > 1) throw new CliError("classify takes one FILE (or - for standard input)");
-  const config = loadConfig();
-  const pack = loadRulePack(config.rulesOverride);
+  const pack = loadRulePack(loadRulesOverride());
   let json: unknown;
   try {
     json = JSON.parse(readInput(args[0]));

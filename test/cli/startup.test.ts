@@ -83,3 +83,14 @@ describe("warroom start: an unusable WARROOM_DB is one line, exit 2", () => {
     expect([r.code, r.stdout, r.stderr]).toEqual([2, "", `${line}\n`]);
   });
 });
+
+describe("warroom classify", () => {
+  it("reads no chat-platform configuration", async () => {
+    const r = await runTs(CLI, ["classify", "-"], {
+      input: JSON.stringify({ personal_info_people: 1_200_000 }),
+      env: { SLACK_BOT_TOKEN: "xoxb-no-secret", SLACK_API_URL: "not a url", DISCORD_API_URL: "nope", PORT: "99999", WARROOM_DISPLAY_TZ: "Mars/Olympus" },
+    });
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout)).toMatchObject({ level: "major" });
+  });
+});
