@@ -182,8 +182,12 @@ async function startChatAdapters(config: Config, app: ReturnType<typeof createAp
   const running: RunningAdapter[] = [];
   try {
     if (config.slack) {
-      const { startSlack } = await import("../adapters/slack/index.js");
-      running.push(await startSlack({ app, config: config.slack, port: config.port, httpsProxy: config.httpsProxy, log: consoleLogger }));
+      const { startSlack, SlackStartError } = await import("../adapters/slack/index.js");
+      try {
+        running.push(await startSlack({ app, config: config.slack, port: config.port, httpsProxy: config.httpsProxy, log: consoleLogger }));
+      } catch (err) {
+        throw err instanceof SlackStartError ? new CliError(err.message) : err;
+      }
     }
     if (config.discord) {
       const { startDiscord } = await import("../adapters/discord/index.js");

@@ -10,6 +10,9 @@ import { SlackPort } from "./port.js";
 import { ReplyDelivery } from "./replies.js";
 import { registerHandlers } from "./handlers.js";
 import { proxiedFetch, rateLimitRetries } from "./transport.js";
+import { checkSlackAuth, SLACK_AUTH_TIMEOUT_MS } from "./auth-check.js";
+
+export { SlackStartError } from "./auth-check.js";
 
 export interface SlackStartOptions {
   app: App;
@@ -18,6 +21,8 @@ export interface SlackStartOptions {
   host?: string;
   httpsProxy?: string;
   log: Logger;
+  /** How long the start-up token check waits for Slack (default 10 s). */
+  authTimeoutMs?: number;
 }
 
 export type RunningSlack = RunningAdapter & {
@@ -71,9 +76,26 @@ async function start(o: SlackStartOptions, t: Transport): Promise<RunningSlack> 
     receiver = guarded;
   }
 
-  // Deferred so the token check (auth.test) happens here, once: a bad token or an unreachable
-  // Slack fails the start instead of surfacing later as an unhandled rejection.
-  const bolt = new BoltApp({ token: config.botToken, receiver, logger, clientOptions, convoStore: false, deferInitialization: true });
+  // The token check (auth.test) happens here, once and bounded in time: a bad token, an
+  // unreachable Slack or a silent one fails the start with one line (SlackStartError). Bolt
+  // gets the bot's identity from it and does not check again.
+  const identity = await checkSlackAuth({
+    token: config.botToken,
+    apiUrl: clientOptions.slackApiUrl ?? DEFAULT_API_URL,
+    apiUrlConfigured: Boolean(config.apiUrl),
+    timeoutMs: o.authTimeoutMs ?? SLACK_AUTH_TIMEOUT_MS,
+    fetch: proxy?.fetch,
+  });
+  const bolt = new BoltApp({
+    token: config.botToken,
+    ...identity,
+    tokenVerificationEnabled: false,
+    receiver,
+    logger,
+    clientOptions,
+    convoStore: false,
+    deferInitialization: true,
+  });
   await bolt.init();
   const port = new SlackPort(bolt.client, { responderIds: config.responderIds, privateChannels: config.privateChannels, log: o.log });
   const zone = o.app.pack.authority_zone;

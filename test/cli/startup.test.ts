@@ -1,8 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:net";
+import { FakeSlack } from "../../bench/fake-slack.js";
 import { ROOT, runTs, type Result } from "../support/run-ts.js";
 
 const CLI = "bin/warroom.ts";
@@ -92,5 +94,31 @@ describe("warroom classify", () => {
     });
     expect([r.code, r.stderr]).toEqual([0, ""]);
     expect(JSON.parse(r.stdout)).toMatchObject({ level: "major" });
+  });
+});
+
+describe("warroom start with Slack: a failed token check is one line, exit 2", () => {
+  const slack = new FakeSlack();
+  beforeAll(() => slack.start());
+  afterAll(() => slack.stop());
+
+  const start = (env: NodeJS.ProcessEnv) =>
+    runTs(CLI, ["start"], { env: { WARROOM_DB: join(temp(), "w.db"), PORT: "0", SLACK_SIGNING_SECRET: "secret", ...env } });
+
+  it("names the token Slack refuses", async () => {
+    const r = await start({ SLACK_BOT_TOKEN: "xoxb-revoked", SLACK_API_URL: slack.apiUrl });
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, "", "warroom: Slack refused SLACK_BOT_TOKEN: invalid_auth\n"]);
+  });
+
+  it("names the Slack it cannot reach", async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => resolve(port));
+      });
+    });
+    const url = `http://127.0.0.1:${closed}/api/`;
+    const r = await start({ SLACK_BOT_TOKEN: "xoxb-test-token", SLACK_API_URL: url });
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, "", `warroom: cannot reach Slack at ${url} (SLACK_API_URL): connection refused\n`]);
   });
 });
