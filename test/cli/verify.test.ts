@@ -61,15 +61,12 @@ describe("warroom verify", () => {
     expect(env.stdout).toBe("timeline intact: 4 events; state of 1 incident matches it\n");
   });
 
-  it.each([["--db"], ["WARROOM_DB"]])("refuses a missing database named by %s in one line, creating nothing", async (how) => {
+  it("refuses a missing database in one line, creating nothing: verify and draft, by --db and by WARROOM_DB", async () => {
     const dir = join(temp(), "missing");
     const path = join(dir, "w.db");
-    const args = how === "--db" ? ["--db", path] : [];
-    const env = how === "--db" ? {} : { WARROOM_DB: path };
-    for (const command of [["verify", ...args], ["draft", "1", ...args]]) {
-      const r = await runTs(CLI, command, { env: { WARROOM_DB: "", ...env } });
-      expect([command[0], r.code, r.stdout, r.stderr]).toEqual([command[0], 2, "", `warroom: no database at ${path}\n`]);
-    }
+    const byFlag = await runTs(CLI, ["verify", "--db", path], { env: { WARROOM_DB: "" } });
+    const byEnv = await runTs(CLI, ["draft", "1"], { env: { WARROOM_DB: path } });
+    for (const r of [byFlag, byEnv]) expect([r.code, r.stdout, r.stderr]).toEqual([2, "", `warroom: no database at ${path}\n`]);
     expect(existsSync(dir)).toBe(false);
   });
 

@@ -94,6 +94,7 @@ describe("an unusable database path", () => {
     chmodSync(text, 0o644);
     expect(open(text)).toBe(`${text} is not a SQLite database`);
     expect(mode(text)).toBe(0o644);
+    expect(open(join(text, "w.db"))).toBe(`cannot create ${join(text, "w.db")}: ${text} is not a folder`);
     const foreign = join(dir, "other.db");
     const other = new Database(foreign);
     other.exec("CREATE TABLE accounts (id INTEGER PRIMARY KEY)");
