@@ -140,6 +140,10 @@ export const EVENT_HANDLERS: Record<string, EventHandler> = {
     } else if (p.to === null) s.facts.delete(p.fact);
     else s.facts.set(p.fact, { value: p.to, by: e.actor });
   }),
+  // The platform named the war room differently from the name reserved at opening.
+  channel_renamed: on(z.object({ channel: z.string() }), (s, p) => {
+    s.channelName = p.channel;
+  }),
   // The level is derived: it is re-classified from the replayed facts.
   level_changed: nothing,
   role_assigned: on(z.object({ role: z.string(), user: z.string() }), (s, p, e) => {
@@ -205,10 +209,6 @@ export const EVENT_HANDLERS: Record<string, EventHandler> = {
     const a = s.assessments.find((x) => x.id === p.assessment);
     if (!a) return `event ${e.seq} revokes assessment ${p.assessment}, which the timeline never recorded`;
     a.revoked = { at: e.at, by: e.actor, reason: p.reason };
-  }),
-  // The platform named the channel differently from the name reserved at opening.
-  channel_renamed: on(z.object({ requested: z.string().nullable().optional(), channel: z.string() }), (s, p) => {
-    s.channelName = p.channel;
   }),
   // The countdown's own bookkeeping (the warnings table), not incident state.
   countdown_warning: nothing,

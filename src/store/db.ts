@@ -39,6 +39,9 @@ export interface OpenOptions {
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
   if (path === ":memory:") return configure(new Database(path), options);
+  // A URL (postgres://user:password@…) is not a file: refuse it without repeating it, and
+  // without creating folders named after it.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) throw new StoreError("a database URL where the path of a SQLite file is expected");
   const readonly = options.readonly ?? false;
   if (readonly || options.mustExist) assertDatabaseFile(path);
   let early: ReturnType<typeof tightenModes> | undefined;

@@ -70,6 +70,12 @@ describe("warroom verify", () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it("refuses a database URL in WARROOM_DB in one line that does not repeat it", async () => {
+    const cwd = temp();
+    const r = await runTs(CLI, ["verify"], { cwd, env: { WARROOM_DB: "postgres://warroom:s3cret@db.internal:5432/warroom" } });
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, "", "warroom: WARROOM_DB: a database URL where the path of a SQLite file is expected\n"]);
+  });
+
   it("shows events deleted from the end, and all of them", async () => {
     const path = join(temp(), "w.db");
     await store(path);

@@ -52,13 +52,13 @@ async function lifecycle(): Promise<Harness> {
   s.assess(four, "test account only", "alice");
   s.setFacts(four, { personal_info_people: 2_000_000 }, "alice");
 
+  // Recorded under a reserved channel name; the platform then named the channel differently.
+  const five = s.open({ title: "VPN outage", actor: "alice", platform: "test", channelId: null, channelName: "inc-5" }).incident.id;
+  s.attachChannel(five, { id: "C5", name: "inc-5-2" }, "warroom");
+
   // Warroom was down for an hour: the warnings that fell due meanwhile come as one catch-up.
   h.clock.advance({ hours: 1 });
   await h.app.engine.recover();
-
-  // Recorded before its channel existed; the platform gave the channel another name.
-  const five = s.open({ title: "VPN breach", actor: "alice", platform: "test", channelId: null, channelName: "inc-5" }).incident.id;
-  s.attachChannel(five, { id: "inc-5-2", name: "inc-5-2" }, "alice");
   return h;
 }
 
@@ -94,6 +94,7 @@ describe("replaying the timeline", () => {
     ["an assessment's reason", "UPDATE assessments SET reason = 'all fine' WHERE incident_id = 3", 'incident #3: assessment 1 (event 46) reason: the timeline says "no mailbox was opened", the table has "all fine"'],
     ["an undone assessment", "UPDATE assessments SET revoked_at = NULL, revoked_by = NULL, revoked_reason = NULL WHERE incident_id = 4", 'incident #4: assessment 1 (event 49) revoked at: the timeline says "2026-03-05T05:30:00.000Z", the table has nothing'],
     ["why a report went incomplete", "UPDATE submissions SET incomplete_reason = NULL WHERE incident_id = 2", 'incident #2: filed report 1 (event 43) reason it went incomplete: the timeline says "hotline took the call before the items were written", the table has nothing'],
+    ["a channel name", "UPDATE incidents SET channel_name = 'inc-5' WHERE id = 5", 'incident #5: channel name: the timeline says "inc-5-2", the table has "inc-5"'],
     ["the time of awareness", "UPDATE incidents SET aware_at = '2026-03-05T03:00:00.000Z' WHERE id = 2", 'incident #2: aware at: the timeline says "2026-03-05T00:00:00.000Z", the table has "2026-03-05T03:00:00.000Z"'],
     ["a role", "UPDATE roles SET user_id = 'mallory' WHERE incident_id = 1 AND role = 'compliance'", 'incident #1: role compliance: the timeline says "bob", the table has "mallory"'],
     ["an added role", "INSERT INTO roles VALUES (2, 'compliance', 'mallory', '2026-03-02T01:00:00.000Z', 'mallory')", 'incident #2: role compliance: the timeline says nothing, the table has "mallory"'],

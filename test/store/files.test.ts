@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -101,6 +101,18 @@ describe("an unusable database path", () => {
     other.close();
     expect(open(foreign)).toBe(`${foreign} is a SQLite database of another application; not changing it`);
     expect(new Database(foreign).prepare("SELECT name FROM sqlite_master").pluck().all()).toEqual(["accounts"]);
+  });
+
+  it("is a database URL: refused without repeating it (it may hold a password) and without creating anything", () => {
+    const cwd = process.cwd();
+    const dir = temp();
+    process.chdir(dir);
+    try {
+      expect(open("postgres://warroom:s3cret@db.internal:5432/warroom")).toBe("a database URL where the path of a SQLite file is expected");
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it("is not created by a read that needs it to exist", () => {
