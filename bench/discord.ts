@@ -4,7 +4,7 @@
  * and the core. Measured and printed, never asserted: it depends on the machine.
  */
 import { performance } from "node:perf_hooks";
-import { FakeDiscord, type InteractionRecord } from "./discord-fake.js";
+import { FakeDiscord, type InteractionRecord } from "../test/fakes/discord.js";
 import { createApp } from "../src/app.js";
 import { openDatabase } from "../src/store/db.js";
 import { FakeClock } from "../src/time/clock.js";

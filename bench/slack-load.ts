@@ -1,7 +1,7 @@
 import { parentPort } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
-import { send } from "./slack-sign.js";
+import { send } from "../test/fakes/slack-sign.js";
 
 /**
  * The bench's load generator, on its own thread: the server's work after each ack must

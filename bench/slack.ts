@@ -9,8 +9,8 @@ import { openDatabase } from "../src/store/db.js";
 import { FakeClock } from "../src/time/clock.js";
 import { startSlack } from "../adapters/slack/index.js";
 import { boltLogger } from "../adapters/slack/logger.js";
-import { FakeSlack } from "./fake-slack.js";
-import { send, signedRequest, slashCommandBody, type SignedRequest } from "./slack-sign.js";
+import { FakeSlack } from "../test/fakes/slack.js";
+import { send, signedRequest, slashCommandBody, type SignedRequest } from "../test/fakes/slack-sign.js";
 import type { Round } from "./slack-load.js";
 
 const SECRET = "bench-signing-secret";

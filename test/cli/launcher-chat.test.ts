@@ -4,9 +4,9 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { FakeSlack } from "../../bench/fake-slack.js";
-import { FakeDiscord } from "../../bench/discord-fake.js";
-import { interactionBody, postSigned, slashCommandBody } from "../../bench/slack-sign.js";
+import { FakeSlack } from "../fakes/slack.js";
+import { FakeDiscord } from "../fakes/discord.js";
+import { interactionBody, postSigned, slashCommandBody } from "../fakes/slack-sign.js";
 import { ROOT } from "../support/run-ts.js";
 
 const SECRET = "launcher-secret";

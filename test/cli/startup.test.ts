@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
-import { FakeSlack } from "../../bench/fake-slack.js";
+import { FakeSlack } from "../fakes/slack.js";
 import { ROOT, runTs, type Result } from "../support/run-ts.js";
 
 const CLI = "bin/warroom.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FakeMessage, FakeUser, JsonObject, RecordedCall } from "../../bench/discord-fake.js";
+import type { FakeMessage, FakeUser, JsonObject, RecordedCall } from "../fakes/discord.js";
 import { customIds, dataOf, finalAnswer, isEphemeral, startHarness, textOf, type Harness } from "./harness.js";
 
 /** Wait for an asynchronous outcome (outbox delivery after a command), checked as it changes. */

@@ -1,4 +1,4 @@
-import { FakeDiscord, type FakeUser, type InteractionRecord, type JsonObject, type RecordedCall } from "../../bench/discord-fake.js";
+import { FakeDiscord, type FakeUser, type InteractionRecord, type JsonObject, type RecordedCall } from "../fakes/discord.js";
 import { createApp, type App } from "../../src/app.js";
 import { openDatabase } from "../../src/store/db.js";
 import { FakeClock } from "../../src/time/clock.js";

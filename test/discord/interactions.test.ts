@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FakeUser, RecordedCall } from "../../bench/discord-fake.js";
+import type { FakeUser, RecordedCall } from "../fakes/discord.js";
 import type { CommandInput, Reply } from "../../src/bot/adapter.js";
 import { customIds, dataOf, finalAnswer, isEphemeral, startHarness, textOf, type Harness } from "./harness.js";
 

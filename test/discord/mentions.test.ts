@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FakeUser, JsonObject, RecordedCall } from "../../bench/discord-fake.js";
+import type { FakeUser, JsonObject, RecordedCall } from "../fakes/discord.js";
 import { finalAnswer, startHarness, textOf, dataOf, type Harness } from "./harness.js";
 import { channelName } from "../../adapters/discord/port.js";
 import { renderMessage } from "../../adapters/discord/render.js";

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { connect, type AddressInfo, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeDiscord, type JsonObject } from "../../bench/discord-fake.js";
+import { FakeDiscord, type JsonObject } from "../fakes/discord.js";
 import { registerDiscordCommands } from "../../adapters/discord/register.js";
 import { loadRulePack } from "../../src/rules/pack.js";
 

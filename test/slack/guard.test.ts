@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Harness, SECRET } from "./harness.js";
-import { postSigned, send, signedRequest, slashCommandBody } from "../../bench/slack-sign.js";
+import { postSigned, send, signedRequest, slashCommandBody } from "../fakes/slack-sign.js";
 
 const ALICE = "UALICE";
 const GENERAL = "CGENERAL";

@@ -2,8 +2,8 @@ import { createApp, type App } from "../../src/app.js";
 import { openDatabase, type Db } from "../../src/store/db.js";
 import { FakeClock } from "../../src/time/clock.js";
 import { startSlack, type RunningSlack } from "../../adapters/slack/index.js";
-import { FakeSlack, type FakeCall } from "../../bench/fake-slack.js";
-import { interactionBody, postSigned, slashCommandBody } from "../../bench/slack-sign.js";
+import { FakeSlack, type FakeCall } from "../fakes/slack.js";
+import { interactionBody, postSigned, slashCommandBody } from "../fakes/slack-sign.js";
 
 export const SECRET = "test-signing-secret";
 

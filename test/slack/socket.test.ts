@@ -5,7 +5,7 @@ import { createApp, type App } from "../../src/app.js";
 import { openDatabase } from "../../src/store/db.js";
 import { FakeClock } from "../../src/time/clock.js";
 import { startSlack, type RunningSlack } from "../../adapters/slack/index.js";
-import { FakeSlack } from "../../bench/fake-slack.js";
+import { FakeSlack } from "../fakes/slack.js";
 
 /** Socket Mode: Slack's side of the WebSocket, enough to say hello, send an envelope and read its ack. */
 describe("Slack adapter over Socket Mode", () => {

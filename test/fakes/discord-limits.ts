@@ -2,7 +2,7 @@
  * The limits real Discord enforces on what the adapter sends, so the fake answers 400 where
  * Discord would: a payload that passes here has a shape Discord accepts.
  */
-import { arr, invalid, isObject, str, type JsonObject } from "./discord-fake-json.js";
+import { arr, invalid, isObject, str, type JsonObject } from "./discord-json.js";
 
 const OPTION_NAME = /^[-_\p{L}\p{N}]{1,32}$/u;
 

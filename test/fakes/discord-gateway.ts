@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import { randomBytes } from "node:crypto";
 import { WebSocketServer, WebSocket } from "ws";
-import { isObject, type Json, type JsonObject } from "./discord-fake-json.js";
+import { isObject, type Json, type JsonObject } from "./discord-json.js";
 
 /** What the gateway needs to know of the fake Discord behind it. */
 export interface GatewayHost {

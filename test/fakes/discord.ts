@@ -7,12 +7,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { randomBytes } from "node:crypto";
-import { arr, HttpError, invalid, isObject, str, type Json, type JsonObject } from "./discord-fake-json.js";
-import { checkCallback, checkCommands, checkMessage } from "./discord-fake-limits.js";
-import { FakeGateway } from "./discord-fake-gateway.js";
+import { arr, HttpError, invalid, isObject, str, type Json, type JsonObject } from "./discord-json.js";
+import { checkCallback, checkCommands, checkMessage } from "./discord-limits.js";
+import { FakeGateway } from "./discord-gateway.js";
 
-export type { Json, JsonObject } from "./discord-fake-json.js";
-export { FakeGateway } from "./discord-fake-gateway.js";
+export type { Json, JsonObject } from "./discord-json.js";
+export { FakeGateway } from "./discord-gateway.js";
 
 export interface RecordedFile {
   field: string;
