@@ -44,18 +44,24 @@ function benchClassify(): string {
   return line("classify(): time per call", `${us.toFixed(1)} µs`);
 }
 
-function benchSweep(): string[] {
+/**
+ * One sweep after another over 100,000 incidents. `dense`: every incident still has its whole
+ * report plan and a post-incident plan pending (over a million rows), to show the sweep costs
+ * what is due, not what is open.
+ */
+function benchSweep(dense = false): string[] {
   const dir = mkdtempSync(join(tmpdir(), "warroom-bench-"));
   const db = openDatabase(join(dir, "bench.db"));
   const pack = loadRulePack();
   const N = 100_000;
   const start = Date.parse("2026-03-02T01:00:00Z");
-  // Awareness spread over 30 days; the sweep runs at day 15. Incidents whose deadline has
-  // passed were reported (no warnings left); the rest have their whole plan pending.
-  const now = start + 15 * 86_400_000;
+  // Awareness spread over 30 days; the sweep runs at day 15 (dense: two hours after the
+  // first). Incidents whose deadline has passed were reported (no warnings left); the rest
+  // have their whole plan pending.
+  const now = dense ? start + 2 * 3_600_000 : start + 15 * 86_400_000;
   const insertIncident = db.prepare(
-    `INSERT INTO incidents (id, title, status, platform, channel_id, channel_name, opened_by, created_at, aware_at, level, reportable, classified, deadline_at, deadline_hours, updated_at)
-     VALUES (?, ?, 'open', 'bench', ?, ?, 'u', ?, ?, 'major', 1, 1, ?, 4, ?)`,
+    `INSERT INTO incidents (id, title, status, platform, channel_id, channel_name, opened_by, created_at, aware_at, level, reportability, provisional, deadline_at, deadline_hours, updated_at)
+     VALUES (?, ?, 'open', 'bench', ?, ?, 'u', ?, ?, 'major', 'reportable', 0, ?, 4, ?)`,
   );
   const insertWarning = db.prepare("INSERT INTO warnings (incident_id, clock, kind, key, due_at, status) VALUES (?, ?, ?, ?, ?, 'pending')");
   db.transaction(() => {
@@ -65,7 +71,8 @@ function benchSweep(): string[] {
       const iso = new Date(aware).toISOString();
       insertIncident.run(i, `Incident ${i}`, `C${i}`, `inc-${i}`, iso, iso, new Date(deadline).toISOString(), iso);
       if (deadline <= now) continue;
-      for (const w of planWarnings(pack.countdown, { now: Math.max(now, aware - 1), report: { awareAt: aware, deadlineAt: deadline } })) {
+      const postIncident = dense ? { resolvedAt: deadline, dueAt: deadline + 30 * 86_400_000 } : undefined;
+      for (const w of planWarnings(pack.countdown, { now: Math.max(now, aware - 1), report: { awareAt: aware, deadlineAt: deadline }, postIncident })) {
         insertWarning.run(i, w.clock, w.kind, w.key, w.dueAt);
       }
     }
@@ -99,7 +106,7 @@ function benchSweep(): string[] {
   db.close();
   rmSync(dir, { recursive: true, force: true });
   return [
-    line(`sweep, ${N.toLocaleString("en")} open incidents, ${pending.toLocaleString("en")} pending warnings: median tick`, `${(times[20] as number).toFixed(2)} ms`, "< 50 ms"),
+    line(`sweep, ${N.toLocaleString("en")} open incidents, ${pending.toLocaleString("en")} pending warnings: median tick`, `${(times[20] as number).toFixed(2)} ms`, dense ? "≤ 5 ms" : "< 50 ms"),
     line("  slowest of 40 ticks (15 s apart)", `${(times[39] as number).toFixed(2)} ms`),
     line("  warnings claimed in those ticks", String(claimed)),
     line(`  burst: ${burst} warnings due at once, per warning`, `${(burstMs / Math.max(1, burst)).toFixed(3)} ms`),
@@ -156,6 +163,7 @@ async function main(): Promise<void> {
   const out: string[] = [`warroom bench — node ${process.version}`];
   out.push(benchClassify());
   out.push(...benchSweep());
+  out.push(...benchSweep(true));
   out.push(...(await benchColdStart()));
   out.push(...(await optional("./drill.js", "benchDrill")));
   out.push(...(await optional("./slack.js", "benchSlack")));

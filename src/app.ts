@@ -29,6 +29,8 @@ export interface App {
   outbox: Outbox;
   pack: RulePack;
   db: Db;
+  /** For GET /healthz: the store's engine and whether it answers. */
+  health(): { backend: string; database: boolean };
   /** Register a platform's port so commands and the outbox can reach it. */
   attach(port: ChatPort): void;
   close(): Promise<void>;
@@ -94,6 +96,13 @@ export function createApp(options: AppOptions): App {
     outbox,
     pack,
     db,
+    health: () => {
+      try {
+        return { backend: "sqlite", database: db.prepare("SELECT 1").get() !== undefined };
+      } catch {
+        return { backend: "sqlite", database: false };
+      }
+    },
     attach: (port) => ports.set(port.platform, port),
     close: async () => {
       await engine.stop();

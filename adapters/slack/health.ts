@@ -4,16 +4,29 @@ import type { CustomRoute } from "@slack/bolt";
 
 export const HEALTH_PATH = "/healthz";
 
-function ok(_req: IncomingMessage, res: ServerResponse): void {
-  res.writeHead(200, { "content-type": "text/plain" });
-  res.end("ok");
+/** What the health check reports: which store, and whether it answers. */
+export interface HealthState {
+  backend: string;
+  database: boolean;
+}
+
+/** 200 while the database answers, 503 when it does not: a load balancer stops sending work. */
+function answer(check: () => HealthState): (req: IncomingMessage, res: ServerResponse) => void {
+  return (_req, res) => {
+    const state = check();
+    res.writeHead(state.database ? 200 : 503, { "content-type": "application/json" });
+    res.end(JSON.stringify({ status: state.database ? "ok" : "database unreachable", backend: state.backend, database: state.database ? "ok" : "unreachable" }));
+  };
 }
 
 /** GET /healthz on the receiver's own HTTP server (HTTP mode). */
-export const healthRoute: CustomRoute = { path: HEALTH_PATH, method: ["GET"], handler: ok };
+export function healthRoute(check: () => HealthState): CustomRoute {
+  return { path: HEALTH_PATH, method: ["GET"], handler: answer(check) };
+}
 
 /** Socket Mode has no inbound HTTP: a small server answers the health check alone. */
-export async function startHealthServer(port: number, host?: string): Promise<{ address: AddressInfo; close(): Promise<void> }> {
+export async function startHealthServer(port: number, host: string | undefined, check: () => HealthState): Promise<{ address: AddressInfo; close(): Promise<void> }> {
+  const ok = answer(check);
   const server: Server = createServer((req, res) => {
     if (req.method === "GET" && new URL(req.url ?? "/", "http://localhost").pathname === HEALTH_PATH) return ok(req, res);
     res.writeHead(404);

@@ -72,7 +72,7 @@ async function start(o: SlackStartOptions, t: Transport): Promise<RunningSlack> 
     receiver = new SocketModeReceiver({ appToken: config.appToken, logger, installerOptions: { clientOptions } });
   } else {
     if (!config.signingSecret) throw new Error("Slack over HTTP needs SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)");
-    guarded = new GuardedReceiver({ signingSecret: config.signingSecret, customRoutes: [healthRoute], logger, firstSeen });
+    guarded = new GuardedReceiver({ signingSecret: config.signingSecret, customRoutes: [healthRoute(() => o.app.health())], logger, firstSeen });
     receiver = guarded;
   }
 
@@ -115,7 +115,7 @@ async function start(o: SlackStartOptions, t: Transport): Promise<RunningSlack> 
     address = { host: bound.address, port: bound.port };
   } else {
     await bolt.start();
-    health = await startHealthServer(o.port, o.host).catch(async (err: unknown) => {
+    health = await startHealthServer(o.port, o.host, () => o.app.health()).catch(async (err: unknown) => {
       await bolt.stop();
       throw err;
     });

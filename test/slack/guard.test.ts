@@ -73,8 +73,23 @@ describe("Slack adapter: signed requests only, each applied once", () => {
     await expect(start).rejects.toThrow(/invalid_auth/);
   });
 
-  it("answers 404 off the Slack paths and 200 on /healthz", async () => {
+  it("answers 404 off the Slack paths and 200 on /healthz, naming the store", async () => {
     expect((await fetch(h.url.replace("/slack/events", "/nope"))).status).toBe(404);
-    expect((await fetch(h.url.replace("/slack/events", "/healthz"))).status).toBe(200);
+    const res = await fetch(h.url.replace("/slack/events", "/healthz"));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok", backend: "sqlite", database: "ok" });
+  });
+
+  it("turns /healthz 503 when the database does not answer", async () => {
+    const second = await new Harness().start();
+    second.db.close();
+    try {
+      const res = await fetch(second.url.replace("/slack/events", "/healthz"));
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ status: "database unreachable", backend: "sqlite", database: "unreachable" });
+    } finally {
+      await second.slack.stop();
+      await second.fake.stop();
+    }
   });
 });
