@@ -12,7 +12,8 @@ import { loadRulePack } from "../src/rules/pack.js";
 import { parseFacts } from "../src/rules/facts.js";
 import { classify } from "../src/rules/classify.js";
 import { openDatabase } from "../src/store/db.js";
-import { sweep } from "../src/countdown/sweeper.js";
+import { sweep, type SweepDeps } from "../src/countdown/sweeper.js";
+import { SqliteStore } from "../src/store/sqlite/store.js";
 import { planWarnings } from "../src/countdown/planner.js";
 import { IncidentService } from "../src/incidents/service.js";
 import { FakeClock } from "../src/time/clock.js";
@@ -49,7 +50,7 @@ function benchClassify(): string {
  * report plan and a post-incident plan pending (over a million rows), to show the sweep costs
  * what is due, not what is open.
  */
-function benchSweep(dense = false): string[] {
+async function benchSweep(dense = false): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), "warroom-bench-"));
   const db = openDatabase(join(dir, "bench.db"));
   const pack = loadRulePack();
@@ -82,11 +83,12 @@ function benchSweep(dense = false): string[] {
     .prepare("EXPLAIN QUERY PLAN SELECT * FROM warnings WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT 500")
     .all(0) as { detail: string }[];
   const clock = new FakeClock(new Date(now).toISOString());
-  const service = new IncidentService(db, pack, clock);
-  const deps = {
-    db,
+  const store = new SqliteStore(db);
+  const service = new IncidentService(store, pack, clock);
+  const deps: SweepDeps = {
+    store,
     policy: pack.countdown,
-    snapshot: (id: number) => service.snapshot(id),
+    snapshot: (sql, id) => service.snapshotIn(sql, id),
     render: warningRenderer(() => ({ pack, displayZone: "UTC", now: clock.now().toMillis() })),
   };
   const times: number[] = [];
@@ -94,15 +96,16 @@ function benchSweep(dense = false): string[] {
   for (let i = 0; i < 40; i++) {
     clock.advance({ seconds: 15 });
     const t0 = performance.now();
-    claimed += sweep(deps, clock.now().toMillis()).claimed;
+    claimed += (await sweep(deps, clock.now().toMillis())).claimed;
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
   // A burst: an hour of warnings at once (as after a long outage), to show the cost per warning.
   clock.advance({ hours: 1 });
   const t1 = performance.now();
-  const burst = sweep(deps, clock.now().toMillis(), { batch: 100_000 }).claimed;
+  const burst = (await sweep(deps, clock.now().toMillis(), { batch: 100_000 })).claimed;
   const burstMs = performance.now() - t1;
+  await store.close();
   db.close();
   rmSync(dir, { recursive: true, force: true });
   return [
@@ -162,8 +165,8 @@ async function optional(module: string, fn: string): Promise<string[]> {
 async function main(): Promise<void> {
   const out: string[] = [`warroom bench — node ${process.version}`];
   out.push(benchClassify());
-  out.push(...benchSweep());
-  out.push(...benchSweep(true));
+  out.push(...(await benchSweep()));
+  out.push(...(await benchSweep(true)));
   out.push(...(await benchColdStart()));
   out.push(...(await optional("./drill.js", "benchDrill")));
   out.push(...(await optional("./slack.js", "benchSlack")));

@@ -15,6 +15,7 @@ import { loadRulePack, RulePackError } from "../src/rules/pack.js";
 import { parseFacts, FactsError } from "../src/rules/facts.js";
 import { classify } from "../src/rules/classify.js";
 import { assertConsistent } from "../src/rules/conflicts.js";
+import { SqliteStore } from "../src/store/sqlite/store.js";
 import { openDatabase, SCHEMA_VERSION, StoreError, type Db, type OpenOptions } from "../src/store/db.js";
 import { IncidentService, IncidentError } from "../src/incidents/service.js";
 import { isInFuture, systemClock, FakeClock } from "../src/time/clock.js";
@@ -95,7 +96,7 @@ function cmdClassify(args: string[]): void {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
-function cmdDraft(args: string[]): void {
+async function cmdDraft(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -111,8 +112,8 @@ function cmdDraft(args: string[]): void {
   const pack = loadRulePack(loadRulesOverride());
   const db = openDb(dbTarget(values.db), { mustExist: true });
   try {
-    const service = new IncidentService(db, pack, systemClock);
-    const snap = service.snapshot(id);
+    const service = new IncidentService(new SqliteStore(db), pack, systemClock);
+    const snap = await service.snapshot(id);
     const draft = buildDraft(pack, loadTemplates(), snap, (values.kind as SubmissionKind | undefined) ?? nextReportKind(snap), systemClock.now());
     process.stdout.write(`${renderDraft(draft, loadTemplates(), { lang: values.lang as "zh" | "en" | "both", format: values.format as "md" | "text" | "json" })}\n`);
   } finally {

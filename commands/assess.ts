@@ -11,8 +11,8 @@ import { incidentOf, snapshotOf, who } from "./shared.js";
 
 const USAGE = '/incident assess [not-reportable --reason "<why>"]';
 
-function record(core: Core, incidentId: number, actor: Actor, reason: string): Reply {
-  const snap = core.service.assess(incidentId, reason, actor.id);
+async function record(core: Core, incidentId: number, actor: Actor, reason: string): Promise<Reply> {
+  const snap = await core.service.assess(incidentId, reason, actor.id);
   const note = snap.assessment ? assessmentNote(core.pack, snap.assessment).en : "";
   return publicReply({
     text: `Incident #${incidentId} assessed not reportable by ${who(actor)}.\n${note}\n${label(loadTemplates(), "disclaimer").en}`,
@@ -32,11 +32,11 @@ export const assess: CommandDef = {
   valueFlags: ["reason"],
   needsIncident: true,
   mutates: (args) => args.positional.length > 0,
-  run(ctx) {
+  async run(ctx) {
     const [verdict, ...extra] = ctx.args.positional;
     const incident = incidentOf(ctx);
     if (!verdict) {
-      const snap = snapshotOf(ctx);
+      const snap = await snapshotOf(ctx);
       if (snap.assessment) return privateReply(assessmentNote(ctx.core.pack, snap.assessment).en);
       const state = { reportable: "Reportable on its facts.", not_reportable: label(loadTemplates(), "not_reportable").en, assessed_not_reportable: "", undetermined: "" }[snap.incident.reportability];
       return privateReply([state, ...clockReasons(snap).map((r) => r.en), `Usage: ${USAGE}`].filter(Boolean).join("\n"));
@@ -47,16 +47,16 @@ export const assess: CommandDef = {
       return { ephemeral: true, form: { form: assessForm(), values: {}, context: { incidentId: incident.id, channelId: ctx.channelId } } };
     }
     if (reason === true || !reason.trim()) throw new UsageError("--reason needs the reason for the assessment.", USAGE);
-    return record(ctx.core, incident.id, ctx.actor, reason);
+    return await record(ctx.core, incident.id, ctx.actor, reason);
   },
 };
 
 export const assessFormHandler: FormHandler = {
   id: FORM_IDS.assess,
   command: "assess",
-  submit(ctx, values) {
+  async submit(ctx, values) {
     const reason = values.reason?.trim() ?? "";
     if (!reason) return { ok: false, errors: { reason: "Give the reason for the assessment." } };
-    return { ok: true, reply: record(ctx.core, incidentOf(ctx).id, ctx.actor, reason) };
+    return { ok: true, reply: await record(ctx.core, incidentOf(ctx).id, ctx.actor, reason) };
   },
 };

@@ -18,9 +18,9 @@ export const disclose: CommandDef = {
   valueFlags: ["checked"],
   needsIncident: true,
   mutates: true,
-  run(ctx) {
+  async run(ctx) {
     const { pack } = ctx.core;
-    const snap = snapshotOf(ctx);
+    const snap = await snapshotOf(ctx);
     const items = pack.disclosure.checklist;
     const [verb] = ctx.args.positional;
     const blockers: string[] = [];
@@ -39,7 +39,7 @@ export const disclose: CommandDef = {
     const note = ctx.args.positional.slice(1).join(" ") || undefined;
     limitText("The note", note ?? "", TEXT_LIMITS.note, USAGE);
     if (verb === "block") {
-      ctx.core.service.recordDisclosureDecision(incidentOf(ctx).id, {}, false, note, ctx.actor.id);
+      await ctx.core.service.recordDisclosureDecision(incidentOf(ctx).id, {}, false, note, ctx.actor.id);
       return publicReply({ text: `Publication blocked by ${who(ctx.actor)}${note ? `: ${note}` : "."}` });
     }
     if (verb !== "approve") throw new UsageError(`Unknown disclose action "${echo(verb)}".`, USAGE);
@@ -50,7 +50,7 @@ export const disclose: CommandDef = {
     if (!checked.has("police_prefecture")) blockers.push("confirm the report to the prefectural-level public security organ (--checked police_prefecture)");
     if (blockers.length) throw new UsageError(`Not cleared: ${blockers.join("; ")}.`, USAGE);
     const checklist = Object.fromEntries(items.map((i) => [i.id, checked.has(i.id)]));
-    ctx.core.service.recordDisclosureDecision(incidentOf(ctx).id, checklist, true, note, ctx.actor.id);
+    await ctx.core.service.recordDisclosureDecision(incidentOf(ctx).id, checklist, true, note, ctx.actor.id);
     return publicReply({ text: `Publication cleared by ${who(ctx.actor)} (checked: ${[...checked].join(", ")})${note ? `: ${note}` : "."}`, tone: "success" });
   },
 };

@@ -15,8 +15,8 @@ import type { Incident } from "../src/incidents/model.js";
 const USAGE = "/incident facts name=value [name=value …]   (no arguments: open the form)";
 
 /** Apply facts and tell the channel what changed: level, criteria, deadline, and why it is provisional. */
-export function applyFacts(core: Core, incident: Incident, actor: Actor, update: Record<string, FactValue | null>): Reply {
-  const change = core.service.setFacts(incident.id, update, actor.id);
+export async function applyFacts(core: Core, incident: Incident, actor: Actor, update: Record<string, FactValue | null>): Promise<Reply> {
+  const change = await core.service.setFacts(incident.id, update, actor.id);
   const { before, after, snapshot } = change;
   if (!change.changed.length) return { ephemeral: true, message: { text: "No fact changed." } };
   const t = loadTemplates();
@@ -52,27 +52,27 @@ export const facts: CommandDef = {
   summary: "enter classification facts (name=value) or open the facts form",
   needsIncident: true,
   mutates: true,
-  run(ctx) {
+  async run(ctx) {
     const incident = incidentOf(ctx);
     if (!ctx.rest.trim()) {
-      const snap = snapshotOf(ctx);
+      const snap = await snapshotOf(ctx);
       return {
         ephemeral: true,
         form: { form: factsForm(ctx.core.pack), values: factsFormValues(ctx.core.pack, snap), context: { incidentId: incident.id, channelId: ctx.channelId } },
       };
     }
-    return applyFacts(ctx.core, incident, ctx.actor, parseFactsText(ctx.core.pack, ctx.rest));
+    return await applyFacts(ctx.core, incident, ctx.actor, parseFactsText(ctx.core.pack, ctx.rest));
   },
 };
 
 export const factsFormHandler: FormHandler = {
   id: FORM_IDS.facts,
   command: "facts",
-  submit(ctx, values) {
+  async submit(ctx, values) {
     const parsed = parseFactsForm(ctx.core.pack, values);
     if (!parsed.ok) return parsed;
     try {
-      return { ok: true, reply: applyFacts(ctx.core, incidentOf(ctx), ctx.actor, parsed.value) };
+      return { ok: true, reply: await applyFacts(ctx.core, incidentOf(ctx), ctx.actor, parsed.value) };
     } catch (err) {
       // A contradiction is shown on both fields, so the form can be corrected in place.
       if (err instanceof FactsConflictError) return { ok: false, errors: Object.fromEntries(err.facts.map((f) => [f, err.message])) };

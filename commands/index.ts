@@ -18,7 +18,7 @@ export const help: CommandDef = {
   summary: "this list",
   needsIncident: false,
   mutates: false,
-  run(ctx) {
+  async run(ctx) {
     const { pack } = ctx.core;
     const lines = ["/incident subcommands:", ...[...list, help].map((c) => `• ${c.usage}\n    ${c.summary}`)];
     lines.push("Facts are name=value pairs, e.g. /incident facts personal_info_people=1200000 cii_affected=true aware_at=2026-03-02T09:00+08:00");

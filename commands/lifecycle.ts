@@ -17,7 +17,7 @@ export const status: CommandDef = {
   needsIncident: true,
   mutates: false,
   async run(ctx) {
-    return { ephemeral: true, message: renderCard(present(ctx.core, await ctx.viewerZone()), snapshotOf(ctx)) };
+    return { ephemeral: true, message: renderCard(present(ctx.core, await ctx.viewerZone()), await snapshotOf(ctx)) };
   },
 };
 
@@ -28,11 +28,11 @@ export const update: CommandDef = {
   freeText: true,
   needsIncident: true,
   mutates: true,
-  run(ctx) {
+  async run(ctx) {
     const text = ctx.rest.trim();
     if (!text) throw new UsageError("Describe the development.", "/incident update <what happened>");
     limitText("The development", text, TEXT_LIMITS.development, "/incident update <what happened>");
-    const snap = ctx.core.service.recordDevelopment(incidentOf(ctx).id, text, ctx.actor.id);
+    const snap = await ctx.core.service.recordDevelopment(incidentOf(ctx).id, text, ctx.actor.id);
     const hint = snap.initialFiled
       ? "An update report is owed: report it promptly (/incident report --kind update, then /incident submitted <channel> --kind update)."
       : "It will be part of the initial report.";
@@ -56,14 +56,14 @@ export const role: CommandDef = {
     const user = normaliseUser(userWord);
     if (!user) throw new UsageError("Name the user, e.g. @alice.", ROLE_USAGE);
     const incident = incidentOf(ctx);
-    const roles = snapshotOf(ctx).roles;
+    const roles = (await snapshotOf(ctx)).roles;
     if (roles[roleName as RoleName] === user) return privateReply(`<@${user}> is already the ${roleTitle(roleName)} of incident #${incident.id}.`);
     // Rights come from roles: taking one yourself would be granting yourself rights.
     if (user === ctx.actor.id) {
       const others = (["commander", "compliance"] as const).filter((r) => roles[r] && roles[r] !== ctx.actor.id).map((r) => `the ${roleTitle(r)} (<@${roles[r]}>)`);
       throw new PermissionError(`Nobody can assign a role to themselves. ${others.length ? `Ask ${others.join(" or ")}.` : "Another commander or compliance lead must assign it."}`);
     }
-    ctx.core.service.setRole(incident.id, roleName as RoleName, user, ctx.actor.id);
+    await ctx.core.service.setRole(incident.id, roleName as RoleName, user, ctx.actor.id);
     const lines = [`<@${user}> is now the ${roleName} of incident #${incident.id}.`];
     // A role holder must be able to act in the war room: bring them in.
     if (incident.channelId && incident.platform === ctx.actor.platform) {
@@ -87,10 +87,10 @@ export const resolve: CommandDef = {
   valueFlags: ["at"],
   needsIncident: true,
   mutates: true,
-  run(ctx) {
+  async run(ctx) {
     if (ctx.args.positional.length) throw new UsageError(`Unknown argument "${ctx.args.positional[0]}".`, RESOLVE_USAGE);
     const at = timeFlag(ctx, "at", RESOLVE_USAGE);
-    const snap = ctx.core.service.resolve(incidentOf(ctx).id, ctx.actor.id, at);
+    const snap = await ctx.core.service.resolve(incidentOf(ctx).id, ctx.actor.id, at);
     const lines = [`Incident #${snap.incident.id} resolved by ${who(ctx.actor)}.`];
     if (snap.incident.finalDueAt) {
       lines.push(
@@ -115,9 +115,9 @@ export const close: CommandDef = {
   freeText: true,
   needsIncident: true,
   mutates: true,
-  run(ctx) {
+  async run(ctx) {
     limitText("The reason", ctx.rest.trim(), TEXT_LIMITS.reason, "/incident close [reason]");
-    const snap = ctx.core.service.close(incidentOf(ctx).id, ctx.actor.id, ctx.rest.trim() || undefined);
+    const snap = await ctx.core.service.close(incidentOf(ctx).id, ctx.actor.id, ctx.rest.trim() || undefined);
     return publicReply({ text: `Incident #${snap.incident.id} closed by ${who(ctx.actor)}. The timeline stays as the audit trail (/incident timeline).`, tone: "success" });
   },
 };
@@ -129,11 +129,11 @@ export const police: CommandDef = {
   freeText: true,
   needsIncident: true,
   mutates: (args) => args.positional.length > 0,
-  run(ctx) {
+  async run(ctx) {
     const [verb] = ctx.args.positional;
     const incident = incidentOf(ctx);
     if (!verb) {
-      const snap = snapshotOf(ctx);
+      const snap = await snapshotOf(ctx);
       const state = snap.incident.policeReportedAt
         ? `Police report recorded at ${formatBoth(snap.incident.policeReportedAt, ctx.core.pack.authority_zone, ctx.core.displayZone)}.`
         : snap.facts.suspected_crime === true
@@ -144,7 +144,7 @@ export const police: CommandDef = {
     if (verb !== "reported") throw new UsageError(`Unknown police action "${verb}".`, police.usage);
     const note = ctx.rest.replace(/^\s*reported\s*/, "").trim() || undefined;
     limitText("The note", note ?? "", TEXT_LIMITS.note, police.usage);
-    ctx.core.service.recordPoliceReport(incident.id, note, ctx.actor.id);
+    await ctx.core.service.recordPoliceReport(incident.id, note, ctx.actor.id);
     return publicReply({ text: `Police report recorded by ${who(ctx.actor)}${note ? `: ${note}` : "."}` });
   },
 };

@@ -9,7 +9,6 @@ import { IncidentError } from "../src/incidents/service.js";
 import { isInFuture } from "../src/time/clock.js";
 import { FORM_IDS, openForm } from "./forms.js";
 import { present, slugify } from "./shared.js";
-import { openReservingName } from "../src/incidents/channel-names.js";
 import { reportState } from "../src/report/card.js";
 import { clockReasons } from "../src/report/reasons.js";
 import { singleLine } from "../src/bot/sanitize.js";
@@ -38,11 +37,18 @@ export async function openIncident(core: Core, port: ChatPort, actor: Actor, inp
   // Checked before the channel is made, so a typo leaves no empty war room behind.
   if (isInFuture(core.clock, aware)) throw new IncidentError("The time of awareness cannot be in the future.");
   const date = aware.setZone(core.pack.authority_zone).toFormat("yyyyLLdd");
-  const recorded = openReservingName(
-    core.service,
-    { title: a.title, description: a.description, actor: actor.id, platform: actor.platform, private: a.private, awareAt: aware, facts: a.facts },
-    `inc-${date}-${slugify(a.title)}`,
-  );
+  const recorded = await core.service.open({
+    title: a.title,
+    description: a.description,
+    actor: actor.id,
+    platform: actor.platform,
+    channelId: null,
+    channelName: null,
+    private: a.private,
+    awareAt: aware,
+    facts: a.facts,
+    reserveName: `inc-${date}-${slugify(a.title)}`,
+  });
   const id = recorded.incident.id;
   let channel: { id: string; name: string };
   try {
@@ -51,7 +57,7 @@ export async function openIncident(core: Core, port: ChatPort, actor: Actor, inp
     core.log.error(`could not create the channel of incident #${id}: ${err instanceof Error ? err.message : String(err)}`);
     throw new IncidentError(`Incident #${id} is recorded and its clock is running, but its war-room channel could not be created. Act on it with --incident ${id}.`);
   }
-  const snap = core.service.attachChannel(id, channel, actor.id);
+  const snap = await core.service.attachChannel(id, channel, actor.id);
   const text = [
     `Opened incident #${snap.incident.id} "${snap.incident.title}" in #${channel.name}.`,
     reportState(present(core), snap),

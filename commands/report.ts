@@ -35,13 +35,13 @@ function langOf(flag: string | true | undefined): "zh" | "en" | "both" {
 }
 
 /** `edit` alone opens the form; `edit 3 <text>` sets item 3 directly (text channels, scripts). */
-function editItems(ctx: CommandContext, report: ReportName, usage: string): Reply {
+async function editItems(ctx: CommandContext, report: ReportName, usage: string): Promise<Reply> {
   const incident = incidentOf(ctx);
   const pack = ctx.core.pack;
   const defs = report === "incident" ? pack.report_items : pack.post_incident_items;
   const [, numberWord, ...textWords] = ctx.words;
   if (numberWord === undefined) {
-    const snap = snapshotOf(ctx);
+    const snap = await snapshotOf(ctx);
     return {
       ephemeral: true,
       form: { form: itemsForm(pack, report, snap.facts.ransomware === true), values: { ...(report === "incident" ? snap.items : snap.postItems) }, context: { incidentId: incident.id, channelId: ctx.channelId } },
@@ -55,7 +55,7 @@ function editItems(ctx: CommandContext, report: ReportName, usage: string): Repl
   if (!textWords.length || !text.trim()) throw new UsageError(`Give the text of item ${def.number}.`, usage);
   const over = tooLong(`Item ${def.number}`, text.trim(), TEXT_LIMITS.reportItem);
   if (over) throw new UsageError(over, usage);
-  const { changed } = ctx.core.service.setReportItems(incident.id, report, { [def.id]: text }, ctx.actor.id);
+  const { changed } = await ctx.core.service.setReportItems(incident.id, report, { [def.id]: text }, ctx.actor.id);
   return privateReply(changed.length ? `Item ${def.number} saved (${def.en}).` : `Item ${def.number} unchanged.`);
 }
 
@@ -69,11 +69,11 @@ export const report: CommandDef = {
   needsIncident: true,
   // Drafts hold what the incident channel knows: only its members read or edit them.
   mutates: true,
-  run(ctx) {
-    if (ctx.words[0] === "edit") return editItems(ctx, "incident", REPORT_USAGE);
+  async run(ctx) {
+    if (ctx.words[0] === "edit") return await editItems(ctx, "incident", REPORT_USAGE);
     if (ctx.args.positional.length) throw new UsageError(`Unknown argument "${echo(ctx.args.positional[0] ?? "")}".`, REPORT_USAGE);
     const kind = ctx.args.flags.kind === undefined ? undefined : parseKind(ctx.args.flags.kind, "initial");
-    return draftReply(draftFor(ctx.core, snapshotOf(ctx), kind), langOf(ctx.args.flags.lang));
+    return draftReply(draftFor(ctx.core, await snapshotOf(ctx), kind), langOf(ctx.args.flags.lang));
   },
 };
 
@@ -86,10 +86,10 @@ export const final: CommandDef = {
   needsIncident: true,
   // Drafts hold what the incident channel knows: only its members read or edit them.
   mutates: true,
-  run(ctx) {
-    if (ctx.words[0] === "edit") return editItems(ctx, "post_incident", FINAL_USAGE);
+  async run(ctx) {
+    if (ctx.words[0] === "edit") return await editItems(ctx, "post_incident", FINAL_USAGE);
     if (ctx.args.positional.length) throw new UsageError(`Unknown argument "${echo(ctx.args.positional[0] ?? "")}".`, FINAL_USAGE);
-    return draftReply(draftFor(ctx.core, snapshotOf(ctx), "final"), langOf(ctx.args.flags.lang));
+    return draftReply(draftFor(ctx.core, await snapshotOf(ctx), "final"), langOf(ctx.args.flags.lang));
   },
 };
 
@@ -97,10 +97,10 @@ function itemsHandler(id: string, report: ReportName): FormHandler {
   return {
     id,
     command: "report",
-    submit(ctx, values) {
+    async submit(ctx, values) {
       const parsed = parseItemsForm(ctx.core.pack, report, values);
       if (!parsed.ok) return parsed;
-      const { changed, snapshot } = ctx.core.service.setReportItems(incidentOf(ctx).id, report, parsed.value, ctx.actor.id);
+      const { changed, snapshot } = await ctx.core.service.setReportItems(incidentOf(ctx).id, report, parsed.value, ctx.actor.id);
       const missing = report === "incident" ? snapshot.missingItems.length : ctx.core.pack.post_incident_items.filter((d) => !snapshot.postItems[d.id]).length;
       return { ok: true, reply: privateReply(`${changed.length} item(s) saved; ${missing} still missing.`) };
     },

@@ -23,7 +23,7 @@ export function incidentOf(ctx: { incident?: Incident }): Incident {
   return ctx.incident;
 }
 
-export function snapshotOf(ctx: { core: Core; incident?: Incident }): IncidentSnapshot {
+export function snapshotOf(ctx: { core: Core; incident?: Incident }): Promise<IncidentSnapshot> {
   return ctx.core.service.snapshot(incidentOf(ctx).id);
 }
 

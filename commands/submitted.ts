@@ -24,14 +24,14 @@ interface SubmissionArgs {
   confirmOtherChannel?: boolean;
 }
 
-function record(ctx: CommandContext | FormContext, a: SubmissionArgs): Reply {
+async function record(ctx: CommandContext | FormContext, a: SubmissionArgs): Promise<Reply> {
   const { core } = ctx;
   const incident = incidentOf(ctx);
-  const snap = snapshotOf(ctx);
+  const snap = await snapshotOf(ctx);
   const kind = a.kind ?? nextReportKind(snap);
   const draft = draftFor(core, snap, kind);
   const filed = draft.items.filter((i) => !i.missing).map((i) => i.id);
-  const { submission, snapshot } = core.service.recordSubmission(
+  const { submission, snapshot } = await core.service.recordSubmission(
     incident.id,
     { kind, channel: a.channel, reference: a.reference, submittedAt: a.at, items: filed, draft, incompleteReason: a.incompleteReason, confirmOtherChannel: a.confirmOtherChannel },
     ctx.actor.id,
@@ -61,10 +61,10 @@ export const submitted: CommandDef = {
   booleanFlags: ["confirm"],
   needsIncident: true,
   mutates: true,
-  run(ctx) {
+  async run(ctx) {
     const [channel, ...refWords] = ctx.args.positional;
     if (!channel) {
-      const snap = snapshotOf(ctx);
+      const snap = await snapshotOf(ctx);
       // Later reports default to the channel the initial report went through.
       const original = snap.submissions.find((s) => s.kind === "initial")?.channel;
       const values: Record<string, string> = { kind: nextReportKind(snap), ...(original ? { channel: original } : {}) };
@@ -79,14 +79,14 @@ export const submitted: CommandDef = {
     if (incomplete === true || (typeof incomplete === "string" && !incomplete.trim())) throw new UsageError("--incomplete needs the reason items 1-2 are missing.", USAGE);
     limitText("The reference", refWords.join(" "), TEXT_LIMITS.reference, USAGE);
     if (typeof incomplete === "string") limitText("The reason", incomplete, TEXT_LIMITS.reason, USAGE);
-    return record(ctx, { channel, reference: refWords.join(" ") || undefined, kind, at, incompleteReason: incomplete, confirmOtherChannel: ctx.args.flags.confirm === true });
+    return await record(ctx, { channel, reference: refWords.join(" ") || undefined, kind, at, incompleteReason: incomplete, confirmOtherChannel: ctx.args.flags.confirm === true });
   },
 };
 
 export const submissionFormHandler: FormHandler = {
   id: FORM_IDS.submission,
   command: "submitted",
-  submit(ctx, values) {
+  async submit(ctx, values) {
     const errors: Record<string, string> = {};
     const channel = values.channel?.trim() ?? "";
     if (!ctx.core.pack.channels.some((c) => c.id === channel)) errors.channel = "Choose the channel the report went through.";
@@ -110,7 +110,7 @@ export const submissionFormHandler: FormHandler = {
       }
     }
     if (Object.keys(errors).length) return { ok: false, errors };
-    const snap = snapshotOf(ctx);
+    const snap = await snapshotOf(ctx);
     const effectiveKind = kind ?? nextReportKind(snap);
     const incompleteReason = values.incomplete_reason?.trim() || undefined;
     if (effectiveKind === "initial" && !incompleteReason) {
@@ -122,6 +122,6 @@ export const submissionFormHandler: FormHandler = {
       errors.channel = `The initial report went through ${original}: the post-incident report goes through the original channel. To use another, run /incident submitted ${channel} --kind final --confirm.`;
     }
     if (Object.keys(errors).length) return { ok: false, errors };
-    return { ok: true, reply: record(ctx, { channel, reference: values.reference?.trim() || undefined, kind, at, incompleteReason }) };
+    return { ok: true, reply: await record(ctx, { channel, reference: values.reference?.trim() || undefined, kind, at, incompleteReason }) };
   },
 };

@@ -1,6 +1,6 @@
 import type { CommandDef } from "../src/bot/router.js";
 import { privateReply } from "../src/bot/replies.js";
-import { verifyChain, type TimelineEvent } from "../src/incidents/timeline.js";
+import { verifyChainIn, type TimelineEvent } from "../src/incidents/timeline.js";
 import { formatCst } from "../src/report/format.js";
 import { incidentOf } from "./shared.js";
 
@@ -32,10 +32,10 @@ export const timeline: CommandDef = {
   summary: "the append-only audit trail, hash-chained",
   needsIncident: true,
   mutates: false,
-  run(ctx) {
-    const events = ctx.core.service.timeline(incidentOf(ctx).id);
+  async run(ctx) {
+    const events = await ctx.core.service.timeline(incidentOf(ctx).id);
     const shown = ctx.args.flags.all ? events : events.slice(-40);
-    const chain = verifyChain(ctx.core.service.db);
+    const chain = await ctx.core.service.store.read((sql) => verifyChainIn(sql));
     const lines = shown.map((e) => `${String(e.seq).padStart(4)}  ${formatCst(e.at, ctx.core.pack.authority_zone)}  ${e.actor}  ${e.type}  ${summary(e)}`);
     const head = `Timeline of incident #${incidentOf(ctx).id}: ${events.length} events${shown.length < events.length ? ` (last ${shown.length}; --all for every one)` : ""}.`;
     const integrity = chain.ok ? `Hash chain intact (${chain.events} events).` : `⚠️ Hash chain BROKEN at event ${chain.brokenAt}: ${chain.reason}.`;

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "./config.js";
 import { openDatabase, type Db } from "./store/db.js";
+import { SqliteStore } from "./store/sqlite/store.js";
+import type { Store } from "./store/sql.js";
 import { loadRulePack, type RulePack } from "./rules/pack.js";
 import { loadTemplates } from "./report/templates.js";
 import { IncidentService } from "./incidents/service.js";
@@ -28,6 +30,9 @@ export interface App {
   engine: CountdownEngine;
   outbox: Outbox;
   pack: RulePack;
+  /** The store every part of the core speaks through. */
+  store: Store;
+  /** The SQLite database behind the store (the embedded engine). */
   db: Db;
   /** For GET /healthz: the store's engine and whether it answers. */
   health(): { backend: string; database: boolean };
@@ -49,17 +54,18 @@ export function createApp(options: AppOptions): App {
   const db = options.db ?? openDatabase(options.config.dbPath, { warn: (m) => log.info(m) });
   const clock = options.clock ?? systemClock;
   const ports = new Map<string, ChatPort>();
-  const service = new IncidentService(db, pack, clock);
+  const store = new SqliteStore(db);
+  const service = new IncidentService(store, pack, clock);
   const presentOptions = () => ({ pack, displayZone: options.config.displayZone, now: clock.now().toMillis() });
   const outbox = new Outbox({
-    db,
+    store,
     ports,
     now: () => clock.now().toMillis(),
     bootId: randomUUID(),
     log,
     cards: {
-      card: (id) => {
-        const snap = service.snapshot(id);
+      card: async (id) => {
+        const snap = await service.snapshot(id);
         return { message: renderCard(presentOptions(), snap), messageId: snap.incident.cardMessageId, topic: topicLine(presentOptions(), snap) };
       },
       cardPosted: (id, messageId) => service.setCardMessage(id, messageId),
@@ -82,7 +88,7 @@ export function createApp(options: AppOptions): App {
   };
   const router = new Router(core).register(...COMMANDS).registerForm(...FORM_HANDLERS);
   const engine = new CountdownEngine({
-    sweep: { db, policy: pack.countdown, snapshot: (id) => service.snapshot(id), render: warningRenderer(presentOptions) },
+    sweep: { store, policy: pack.countdown, snapshot: (sql, id) => service.snapshotIn(sql, id), render: warningRenderer(presentOptions) },
     outbox,
     clock,
     cronExpression: options.config.sweepCron,
@@ -95,6 +101,7 @@ export function createApp(options: AppOptions): App {
     engine,
     outbox,
     pack,
+    store,
     db,
     health: () => {
       try {
@@ -106,6 +113,7 @@ export function createApp(options: AppOptions): App {
     attach: (port) => ports.set(port.platform, port),
     close: async () => {
       await engine.stop();
+      await store.close();
       if (!options.db) db.close();
     },
   };

@@ -85,7 +85,7 @@ export class InteractionHandler {
     if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isModalSubmit()) return;
     try {
       // A resumed gateway session can deliver an interaction twice; answer it once.
-      if (!this.o.app.core.service.markProcessed(`discord:interaction:${interaction.id}`)) return;
+      if (!(await this.o.app.core.service.markProcessed(`discord:interaction:${interaction.id}`))) return;
       await inGuild(interaction.guildId ?? undefined, () => this.route(interaction));
     } catch (err) {
       this.o.log.error(`discord interaction ${interaction.id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

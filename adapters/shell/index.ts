@@ -39,10 +39,11 @@ export async function runShell(o: ShellOptions): Promise<void> {
     rl.prompt(true);
   };
   // Incidents opened in earlier runs keep their rooms (and members) in the shell.
-  const known = o.app.core.service
-    .list()
-    .filter((i) => i.platform === "shell" && i.channelId && i.status !== "closed")
-    .map((i) => ({ id: i.channelId as string, members: [i.openedBy, ...Object.values(o.app.core.service.snapshot(i.id).roles)] }));
+  const known: { id: string; members: string[] }[] = [];
+  for (const i of await o.app.core.service.list()) {
+    if (i.platform !== "shell" || !i.channelId || i.status === "closed") continue;
+    known.push({ id: i.channelId, members: [i.openedBy, ...Object.values((await o.app.core.service.snapshot(i.id)).roles)] });
+  }
   const port = new ShellPort(write, known);
   o.app.attach(port);
   const session = new ShellSession(o.app, port, o.user, write, o.clock);

@@ -204,7 +204,7 @@ export class ShellSession {
         this.write("the clock only moves forward");
         return;
       }
-      const firing = warningsUntil(this.app.db, this.app.pack.countdown, target.toMillis(), STEP_LIMIT);
+      const firing = await warningsUntil(this.app.store, this.app.pack.countdown, target.toMillis(), STEP_LIMIT);
       if (firing > STEP_LIMIT) {
         // A long jump is downtime: one catch-up message per incident instead of every reminder.
         this.write(`-- more than ${STEP_LIMIT} warnings fall due in this jump: each incident gets one catch-up message`);
@@ -212,7 +212,7 @@ export class ShellSession {
         await this.app.engine.catchUp();
       } else {
         for (;;) {
-          const due = nextDueAt(this.app.db);
+          const due = await nextDueAt(this.app.store);
           if (due === undefined || due > target.toMillis()) break;
           this.clock.set(DateTime.fromMillis(Math.max(due, this.clock.now().toMillis()), { zone: "utc" }));
           await this.app.engine.tick();

@@ -17,7 +17,7 @@ export interface HandlerDeps {
   zone: string;
   log: Logger;
   /** True the first time a key is seen: Slack's redeliveries are applied once. */
-  firstSeen(key: string): boolean;
+  firstSeen(key: string): Promise<boolean>;
   /** How long a modal submission may take before it is acknowledged anyway (Slack allows 3 s). */
   submitBudgetMs?: number;
 }
@@ -70,7 +70,7 @@ export function registerHandlers(bolt: BoltApp, d: HandlerDeps): void {
       return;
     }
     const c = parsed.data;
-    if (!d.firstSeen(`slack:command:${c.trigger_id}`)) return;
+    if (!(await d.firstSeen(`slack:command:${c.trigger_id}`))) return;
     const target: ReplyTarget = { channelId: c.channel_id, userId: c.user_id, triggerId: c.trigger_id, respond };
     try {
       const reply = await d.router.command({ actor: actorOf(c.user_id, c.user_name), channelId: c.channel_id, text: c.text });
@@ -92,7 +92,7 @@ export function registerHandlers(bolt: BoltApp, d: HandlerDeps): void {
     const action = p.actions[0];
     const channelId = p.channel?.id ?? p.container?.channel_id;
     if (!action || !channelId) return;
-    if (!d.firstSeen(`slack:action:${p.trigger_id}`)) return;
+    if (!(await d.firstSeen(`slack:action:${p.trigger_id}`))) return;
     const target: ReplyTarget = { channelId, userId: p.user.id, triggerId: p.trigger_id, respond };
     try {
       const reply = await d.router.action({
@@ -130,7 +130,7 @@ export function registerHandlers(bolt: BoltApp, d: HandlerDeps): void {
     }
     // A resubmission after field errors is a new interaction with a new trigger; a redelivery is not.
     const stable = p.trigger_id ?? `${p.view.id}:${p.view.hash ?? ""}:${JSON.stringify(p.view.state.values)}`;
-    if (!d.firstSeen(`slack:view:${stable}`)) {
+    if (!(await d.firstSeen(`slack:view:${stable}`))) {
       await ack();
       return;
     }

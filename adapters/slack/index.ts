@@ -59,7 +59,7 @@ export async function startSlack(o: SlackStartOptions): Promise<RunningSlack> {
 interface Transport {
   logger: ReturnType<typeof boltLogger>;
   clientOptions: webApi.WebClientOptions;
-  firstSeen(key: string): boolean;
+  firstSeen(key: string): Promise<boolean>;
   proxy?: ReturnType<typeof proxiedFetch>;
 }
 

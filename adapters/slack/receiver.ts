@@ -18,7 +18,7 @@ export interface GuardedReceiverOptions {
   customRoutes: CustomRoute[];
   logger: BoltLogger;
   /** True the first time a key is seen (the core's processed-requests table). */
-  firstSeen(key: string): boolean;
+  firstSeen(key: string): Promise<boolean>;
 }
 
 /**
@@ -76,7 +76,7 @@ export class GuardedReceiver implements Receiver {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       if (req.method === "POST" && path === EVENTS_PATH) {
         const buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, HTTPModuleFunctions.defaultBodyLimit);
-        const verdict = this.check(buffered);
+        const verdict = await this.check(buffered);
         if (verdict !== "accept") {
           if (verdict === "ssl_check") res.writeHead(200);
           else {
@@ -101,7 +101,7 @@ export class GuardedReceiver implements Receiver {
   }
 
   /** Only a request that passes verification is remembered: forgeries change nothing. */
-  private check(req: IncomingMessage & { rawBody: Buffer }): "accept" | "ssl_check" | string {
+  private async check(req: IncomingMessage & { rawBody: Buffer }): Promise<"accept" | "ssl_check" | string> {
     const body = req.rawBody.toString();
     // Slack's unsigned certificate probe: answered, never processed.
     if (req.headers["content-type"] === "application/x-www-form-urlencoded" && new URLSearchParams(body).get("ssl_check") === "1") return "ssl_check";
@@ -117,6 +117,6 @@ export class GuardedReceiver implements Receiver {
     } catch (err) {
       return (err as Error).message;
     }
-    return this.o.firstSeen(`slack:sig:${timestamp}:${signature}`) ? "accept" : "replay of an earlier request (same signature and timestamp)";
+    return (await this.o.firstSeen(`slack:sig:${timestamp}:${signature}`)) ? "accept" : "replay of an earlier request (same signature and timestamp)";
   }
 }

@@ -112,7 +112,7 @@ export class Router implements BotHandlers {
     return port;
   }
 
-  private findIncident(platform: string, channelId: string, explicit: string | true | undefined): Incident | undefined {
+  private async findIncident(platform: string, channelId: string, explicit: string | true | undefined): Promise<Incident | undefined> {
     if (explicit !== undefined) {
       const id = explicit === true ? undefined : parseIncidentNumber(explicit);
       if (id === undefined) throw new UsageError(`--incident takes an incident number, e.g. --incident 12`);
@@ -139,7 +139,7 @@ export class Router implements BotHandlers {
       throw new PermissionError(`Nobody may use /incident ${name}: the deployment's rule pack gives no rights for it (rights.${name}).`);
     }
     if (allowed.includes("member")) return;
-    const roles = this.core.service.snapshot(incident.id).roles;
+    const roles = (await this.core.service.snapshot(incident.id)).roles;
     const held = allowed.filter((r) => r !== "member" && roles[r] === actor.id);
     if (!held.length) {
       const holders = allowed.map((r) => `${roleTitle(r)} (${roles[r as RoleName] ? `<@${roles[r as RoleName]}>` : "unassigned"})`).join(" or ");
@@ -162,7 +162,7 @@ export class Router implements BotHandlers {
     try {
       const restWords = words.slice(1);
       const args = parseArgs(typed.slice(1), { value: ["incident", ...(def.valueFlags ?? [])], boolean: def.booleanFlags, freeText: def.freeText });
-      const incident = this.findIncident(input.actor.platform, input.channelId, args.flags.incident);
+      const incident = await this.findIncident(input.actor.platform, input.channelId, args.flags.incident);
       delete args.flags.incident;
       if (def.needsIncident && !incident) {
         throw new UsageError("This channel is not an incident channel. Run the command in the incident's channel, or add --incident <number>.", def.usage);
@@ -207,7 +207,7 @@ export class Router implements BotHandlers {
     const handler = this.forms.get(submission.formId);
     if (!handler) return { ok: true, reply: errorReply(`This form (${submission.formId}) is no longer known; open it again.`) };
     try {
-      const incident = submission.context.incidentId ? this.core.service.get(submission.context.incidentId) : undefined;
+      const incident = submission.context.incidentId ? await this.core.service.get(submission.context.incidentId) : undefined;
       // Submitting a form always records something.
       await this.authorise(handler.command, true, submission.actor, incident);
       const result = await handler.submit(

@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from "node-cron";
 import type { Outbox } from "./outbox.js";
-import { sweep, type SweepDeps, type SweepResult } from "./sweeper.js";
+import { SWEEP_BATCH, sweep, type SweepDeps, type SweepResult } from "./sweeper.js";
 import type { Clock } from "../time/clock.js";
 import type { Logger } from "../bot/core.js";
 
@@ -12,7 +12,7 @@ export interface EngineOptions {
   cronExpression: string;
   log: Logger;
   /** Periodic upkeep (pruning), run on the sweep's schedule at most once an hour. */
-  housekeeping?: () => void;
+  housekeeping?: () => Promise<unknown>;
 }
 
 const HOUR = 3_600_000;
@@ -30,8 +30,8 @@ export class CountdownEngine {
 
   /** Recover, catch up, and deliver; call once before `start()` or on its own in tests. */
   async recover(): Promise<SweepResult> {
-    this.o.outbox.recover();
-    const result = sweep(this.o.sweep, this.o.clock.now().toMillis(), { catchUp: true });
+    await this.o.outbox.recover();
+    const result = await sweep(this.o.sweep, this.o.clock.now().toMillis(), { catchUp: true });
     await this.o.outbox.deliver();
     return result;
   }
@@ -43,9 +43,9 @@ export class CountdownEngine {
   async catchUp(): Promise<SweepResult> {
     let total: SweepResult = { claimed: 0, messages: 0 };
     for (;;) {
-      const r = sweep(this.o.sweep, this.o.clock.now().toMillis(), { catchUp: true });
+      const r = await sweep(this.o.sweep, this.o.clock.now().toMillis(), { catchUp: true });
       total = { claimed: total.claimed + r.claimed, messages: total.messages + r.messages };
-      if (r.claimed < 500) break;
+      if (r.claimed < SWEEP_BATCH) break;
     }
     await this.o.outbox.deliver();
     return total;
@@ -56,15 +56,15 @@ export class CountdownEngine {
     let total: SweepResult = { claimed: 0, messages: 0 };
     // Loop while batches come back full, so a backlog is drained in one tick.
     for (;;) {
-      const r = sweep(this.o.sweep, this.o.clock.now().toMillis());
+      const r = await sweep(this.o.sweep, this.o.clock.now().toMillis());
       total = { claimed: total.claimed + r.claimed, messages: total.messages + r.messages };
-      if (r.claimed < 500) break;
+      if (r.claimed < SWEEP_BATCH) break;
     }
     await this.o.outbox.deliver();
     const now = this.o.clock.now().toMillis();
     if (this.o.housekeeping && now - this.lastHousekeeping >= HOUR) {
       this.lastHousekeeping = now;
-      this.o.housekeeping();
+      await this.o.housekeeping();
     }
     return total;
   }

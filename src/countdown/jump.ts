@@ -1,16 +1,14 @@
-import type { Db } from "../store/db.js";
+import type { Store } from "../store/sql.js";
+import { pendingWarningsUntil } from "../store/repos/countdown.js";
 import { overdueInterval, type CountdownPolicy } from "./planner.js";
-import type { WarningRow } from "./schedule.js";
 
 /**
  * How many warning messages moving the clock to `until` one due time at a time would post,
  * counted no further than `cap` (the answer is then cap + 1). An overdue clock is one pending
  * row at a time, but it posts a reminder every interval up to `until`: each counts.
  */
-export function warningsUntil(db: Db, policy: CountdownPolicy, until: number, cap: number): number {
-  const rows = db
-    .prepare("SELECT * FROM warnings WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?")
-    .all(until, cap + 1) as WarningRow[];
+export async function warningsUntil(store: Store, policy: CountdownPolicy, until: number, cap: number): Promise<number> {
+  const rows = await store.read((sql) => pendingWarningsUntil(sql, until, cap + 1));
   let n = 0;
   const chains = new Set<string>();
   for (const w of rows) {

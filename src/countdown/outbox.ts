@@ -1,22 +1,20 @@
-import type { Db } from "../store/db.js";
+import type { Store } from "../store/sql.js";
 import type { ChatPort } from "../bot/adapter.js";
 import type { Message } from "../bot/message.js";
-
-interface OutboxRow {
-  id: number;
-  key: string;
-  incident_id: number | null;
-  platform: string;
-  channel_id: string;
-  kind: "post" | "card";
-  message: string | null;
-  attempts: number;
-}
+import {
+  claimOutbox,
+  markOutboxFailed,
+  markOutboxSent,
+  releaseExpiredClaims,
+  releaseOtherClaims,
+  renewOutboxLease,
+  type OutboxRow,
+} from "../store/repos/countdown.js";
 
 export interface CardSource {
   /** The card as the incident stands now, and where it was last posted. */
-  card(incidentId: number): { message: Message; messageId: string | null; topic: string };
-  cardPosted(incidentId: number, messageId: string): void;
+  card(incidentId: number): Promise<{ message: Message; messageId: string | null; topic: string }>;
+  cardPosted(incidentId: number, messageId: string): Promise<void>;
 }
 
 export interface DeliveryLog {
@@ -24,16 +22,26 @@ export interface DeliveryLog {
 }
 
 export interface OutboxOptions {
-  db: Db;
+  store: Store;
   ports: ReadonlyMap<string, ChatPort>;
   cards: CardSource;
   now(): number;
-  /** Distinguishes this process's claims from a crashed one's. */
+  /** Distinguishes this process's claims from a crashed one's (and from other replicas'). */
   bootId: string;
   log?: DeliveryLog;
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+
+/**
+ * How long a claim holds. A process that dies mid-delivery leaves its rows "sending"; once
+ * the lease has run out another process takes them over. The lease is renewed before each
+ * row is handed to the adapter, so it only has to cover one delivery.
+ */
+export const LEASE_MS = 30_000;
+
+/** Rows claimed per transaction: few, so that none waits long behind the others. */
+const CLAIM_BATCH = 20;
 
 /** 1 s, 2 s, 4 s … capped at 5 min: a message is retried until it goes out, never dropped. */
 export function backoff(attempts: number): number {
@@ -42,9 +50,10 @@ export function backoff(attempts: number): number {
 
 /**
  * Delivers queued messages through the adapters. A row is claimed (sending, with this
- * boot's id), handed to the adapter with its key, then marked sent together with the
- * warnings it carries. After a crash, rows left "sending" by an earlier boot are handed
- * out again with the same key, and the adapter's idempotent post shows them once.
+ * boot's id and a lease), handed to the adapter with its key, then marked sent together
+ * with the warnings it carries. Rows left "sending" by a process that died are handed out
+ * again with the same key once their lease has run out (on SQLite at once, at the next
+ * start), counted as an attempt, so the adapter looks before posting and shows them once.
  */
 export class Outbox {
   private running: Promise<number> | null = null;
@@ -56,14 +65,15 @@ export class Outbox {
 
   /**
    * Return rows a previous process claimed but never finished. They count as an attempt:
-   * the message may have reached the platform before the process died.
+   * the message may have reached the platform before the process died. SQLite has one
+   * process at a time, so every claim but this boot's is released at once; PostgreSQL is
+   * shared by replicas, so only claims whose lease ran out are.
    */
-  recover(): number {
-    return this.o.db
-      .prepare(
-        "UPDATE outbox SET status = 'pending', claimed_by = NULL, attempts = attempts + 1 WHERE status = 'sending' AND (claimed_by IS NULL OR claimed_by != ?)",
-      )
-      .run(this.o.bootId).changes;
+  recover(): Promise<number> {
+    const { store, bootId } = this.o;
+    if (store.dialect === "sqlite") return store.tx((sql) => releaseOtherClaims(sql, bootId));
+    const now = this.o.now();
+    return store.tx((sql) => releaseExpiredClaims(sql, now));
   }
 
   /** Deliver everything due; concurrent calls coalesce into one more pass. */
@@ -87,33 +97,33 @@ export class Outbox {
     return this.running;
   }
 
-  private claim(): OutboxRow[] {
-    const { db, bootId } = this.o;
-    return db
-      .transaction(() => {
-        const rows = db
-          .prepare("SELECT id, key, incident_id, platform, channel_id, kind, message, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT 100")
-          .all(this.o.now()) as OutboxRow[];
-        const mark = db.prepare("UPDATE outbox SET status = 'sending', claimed_by = ? WHERE id = ?");
-        for (const r of rows) mark.run(bootId, r.id);
-        return rows;
-      })
-      .immediate();
+  private claim(): Promise<OutboxRow[]> {
+    const now = this.o.now();
+    return this.o.store.tx((sql) => claimOutbox(sql, this.o.bootId, now, LEASE_MS, CLAIM_BATCH));
+  }
+
+  /** Still ours, for another lease; false when another process took the row over or it was re-armed. */
+  private renew(row: OutboxRow): Promise<boolean> {
+    const until = this.o.now() + LEASE_MS;
+    return this.o.store.tx((sql) => renewOutboxLease(sql, row.id, this.o.bootId, until));
   }
 
   private async pass(): Promise<number> {
     let sent = 0;
     for (;;) {
-      const rows = this.claim();
+      const rows = await this.claim();
       if (!rows.length) return sent;
       for (const row of rows) {
+        // A re-armed card is claimed again by the next round; a row taken over is the other process's.
+        if (!(await this.renew(row))) continue;
         try {
           await this.send(row);
-          this.markSent(row);
-          sent++;
         } catch (err) {
-          this.markFailed(row, err);
+          await this.markFailed(row, err);
+          continue;
         }
+        await this.markSent(row);
+        sent++;
       }
     }
   }
@@ -126,7 +136,7 @@ export class Outbox {
       return;
     }
     const id = row.incident_id as number;
-    const { message, messageId, topic } = this.o.cards.card(id);
+    const { message, messageId, topic } = await this.o.cards.card(id);
     if (this.topics.get(id) !== topic) {
       await port.setTopic(row.channel_id, topic);
       this.topics.set(id, topic);
@@ -136,7 +146,7 @@ export class Outbox {
       return;
     }
     const posted = await port.post(row.channel_id, message, { idempotencyKey: row.key, mayExist: row.attempts > 0 });
-    this.o.cards.cardPosted(id, posted.id);
+    await this.o.cards.cardPosted(id, posted.id);
     try {
       await port.pin(row.channel_id, posted.id);
     } catch (err) {
@@ -145,25 +155,17 @@ export class Outbox {
     }
   }
 
-  private markSent(row: OutboxRow): void {
-    const { db } = this.o;
-    db.transaction(() => {
-      // A card re-armed while it was being delivered stays pending: it goes out once more.
-      const done = db
-        .prepare("UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ? AND status = 'sending' AND claimed_by = ?")
-        .run(this.o.now(), row.id, this.o.bootId);
-      if (done.changes) db.prepare("UPDATE warnings SET status = 'sent' WHERE outbox_key = ?").run(row.key);
-    }).immediate();
+  private markSent(row: OutboxRow): Promise<void> {
+    const now = this.o.now();
+    // A card re-armed while it was being delivered stays pending: it goes out once more.
+    return this.o.store.tx((sql) => markOutboxSent(sql, row, this.o.bootId, now));
   }
 
-  private markFailed(row: OutboxRow, err: unknown): void {
+  private markFailed(row: OutboxRow, err: unknown): Promise<void> {
     const attempts = row.attempts + 1;
     const reason = err instanceof Error ? err.message : String(err);
     this.o.log?.error(`delivery of ${row.key} to ${row.platform}:${row.channel_id} failed (attempt ${attempts}): ${reason}`);
-    this.o.db
-      .prepare(
-        "UPDATE outbox SET status = 'pending', claimed_by = NULL, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'sending' AND claimed_by = ?",
-      )
-      .run(attempts, this.o.now() + backoff(attempts), reason, row.id, this.o.bootId);
+    const nextAttemptAt = this.o.now() + backoff(attempts);
+    return this.o.store.tx((sql) => markOutboxFailed(sql, row.id, this.o.bootId, attempts, nextAttemptAt, reason));
   }
 }

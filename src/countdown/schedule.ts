@@ -1,24 +1,16 @@
-import type { Db } from "../store/db.js";
+import type { Sql, Store } from "../store/sql.js";
+import { cancelWarning, nextWarningDue, pendingWarningKeys, planWarning } from "../store/repos/countdown.js";
 import { planWarnings, type ClockInputs, type CountdownPolicy } from "./planner.js";
 
 /**
  * Bring an incident's pending warning rows in line with the plan: rows no longer planned
  * are cancelled, new ones inserted; rows already queued or sent are history and stay.
  */
-export function replan(db: Db, policy: CountdownPolicy, incidentId: number, inputs: ClockInputs): void {
+export async function replan(sql: Sql, policy: CountdownPolicy, incidentId: number, inputs: ClockInputs): Promise<void> {
   const planned = planWarnings(policy, inputs);
   const keys = new Set(planned.map((w) => w.key));
-  const pending = db.prepare("SELECT id, key FROM warnings WHERE incident_id = ? AND status = 'pending'").all(incidentId) as {
-    id: number;
-    key: string;
-  }[];
-  const cancel = db.prepare("UPDATE warnings SET status = 'cancelled' WHERE id = ?");
-  for (const row of pending) if (!keys.has(row.key)) cancel.run(row.id);
-  const insert = db.prepare(
-    `INSERT INTO warnings (incident_id, clock, kind, key, due_at, status) VALUES (?, ?, ?, ?, ?, 'pending')
-     ON CONFLICT (incident_id, key) DO UPDATE SET status = 'pending', due_at = excluded.due_at WHERE warnings.status = 'cancelled'`,
-  );
-  for (const w of planned) insert.run(incidentId, w.clock, w.kind, w.key, w.dueAt);
+  for (const row of await pendingWarningKeys(sql, incidentId)) if (!keys.has(row.key)) await cancelWarning(sql, row.id);
+  for (const w of planned) await planWarning(sql, incidentId, w);
 }
 
 export interface WarningRow {
@@ -32,7 +24,6 @@ export interface WarningRow {
 }
 
 /** When the next pending warning falls due (drills step the clock through these). */
-export function nextDueAt(db: Db): number | undefined {
-  const row = db.prepare("SELECT min(due_at) AS due FROM warnings WHERE status = 'pending'").get() as { due: number | null };
-  return row.due ?? undefined;
+export function nextDueAt(store: Store): Promise<number | undefined> {
+  return store.read((sql) => nextWarningDue(sql));
 }

@@ -1,11 +1,11 @@
-import type { Db } from "../store/db.js";
+import type { Sql, Store } from "../store/sql.js";
 import type { Message } from "../bot/message.js";
 import type { IncidentSnapshot } from "../incidents/model.js";
 import type { CountdownPolicy } from "./planner.js";
 import { nextOverdue, overdueInterval } from "./planner.js";
-import { enqueuePost } from "./outbox-store.js";
+import { claimDueWarnings, enqueuePost, markWarningQueued, planOverdue } from "../store/repos/countdown.js";
 import type { WarningRow } from "./schedule.js";
-import { appendEvent } from "../incidents/timeline.js";
+import { appendEventSql } from "../incidents/timeline.js";
 
 export interface WarningRenderer {
   /** One warning as it falls due. */
@@ -15,9 +15,10 @@ export interface WarningRenderer {
 }
 
 export interface SweepDeps {
-  db: Db;
+  store: Store;
   policy: CountdownPolicy;
-  snapshot(incidentId: number): IncidentSnapshot;
+  /** The incident as it stands, read inside the sweep's transaction. */
+  snapshot(sql: Sql, incidentId: number): Promise<IncidentSnapshot>;
   render: WarningRenderer;
 }
 
@@ -27,60 +28,58 @@ export interface SweepResult {
   messages: number;
 }
 
-const DUE = "SELECT * FROM warnings WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?";
+/** Warnings claimed per transaction; a full batch means there may be more. */
+export const SWEEP_BATCH = 500;
 
 /**
  * Claim the warnings that are due and turn them into outbox messages, in one transaction:
  * a crash leaves each warning either pending (claimed again next time) or queued with its
- * message in the outbox (delivered, with its key, exactly once by the adapter).
+ * message in the outbox (delivered, with its key, exactly once by the adapter). On
+ * PostgreSQL the claimed rows stay locked until commit and other replicas skip them.
  *
  * With `catchUp` (the first sweep after a start), everything already due fell due while
  * warroom was down: it is collapsed into one message per incident.
  */
-export function sweep(deps: SweepDeps, now: number, options: { catchUp?: boolean; batch?: number } = {}): SweepResult {
-  const { db } = deps;
-  const batch = options.batch ?? 500;
-  return db
-    .transaction((): SweepResult => {
-      const due = db.prepare(DUE).all(now, batch) as WarningRow[];
-      if (!due.length) return { claimed: 0, messages: 0 };
-      const markQueued = db.prepare("UPDATE warnings SET status = 'queued', queued_at = ?, outbox_key = ? WHERE id = ?");
-      const insertNext = db.prepare(
-        `INSERT INTO warnings (incident_id, clock, kind, key, due_at, status) VALUES (?, ?, 'overdue', ?, ?, 'pending')
-         ON CONFLICT (incident_id, key) DO NOTHING`,
-      );
-      const byIncident = new Map<number, WarningRow[]>();
-      for (const w of due) byIncident.set(w.incident_id, [...(byIncident.get(w.incident_id) ?? []), w]);
-      let messages = 0;
-      for (const [incidentId, warnings] of byIncident) {
-        const snap = deps.snapshot(incidentId);
-        const channelId = snap.incident.channelId;
-        const groups = options.catchUp && warnings.length > 1 ? [warnings] : warnings.map((w) => [w]);
-        for (const group of groups) {
-          const last = group[group.length - 1] as WarningRow;
-          const key = group.length > 1 ? `catchup:${incidentId}:${group.map((w) => w.id).join(",")}` : `warning:${last.id}`;
-          const message = group.length > 1 || options.catchUp ? deps.render.catchUp(snap, group, now) : deps.render.warning(snap, last, now);
-          if (channelId) {
-            enqueuePost(db, { key, incidentId, platform: snap.incident.platform, channelId, message, now });
-            messages++;
-          }
-          for (const w of group) markQueued.run(now, channelId ? key : null, w.id);
-          appendEvent(db, {
-            incidentId,
-            at: new Date(now).toISOString(),
-            actor: "warroom",
-            type: group.length > 1 || options.catchUp ? "countdown_catch_up" : "countdown_warning",
-            payload: { clock: last.clock, warnings: group.map((w) => ({ kind: w.kind, due_at: new Date(w.due_at).toISOString() })), message_key: key, posted: Boolean(channelId) },
-          });
+export function sweep(deps: SweepDeps, now: number, options: { catchUp?: boolean; batch?: number } = {}): Promise<SweepResult> {
+  const batch = options.batch ?? SWEEP_BATCH;
+  return deps.store.tx(async (sql): Promise<SweepResult> => {
+    const due = await claimDueWarnings(sql, now, batch);
+    if (!due.length) return { claimed: 0, messages: 0 };
+    const byIncident = new Map<number, WarningRow[]>();
+    for (const w of due) {
+      const list = byIncident.get(w.incident_id);
+      if (list) list.push(w);
+      else byIncident.set(w.incident_id, [w]);
+    }
+    let messages = 0;
+    for (const [incidentId, warnings] of byIncident) {
+      const snap = await deps.snapshot(sql, incidentId);
+      const channelId = snap.incident.channelId;
+      const groups = options.catchUp && warnings.length > 1 ? [warnings] : warnings.map((w) => [w]);
+      for (const group of groups) {
+        const last = group[group.length - 1] as WarningRow;
+        const key = group.length > 1 ? `catchup:${incidentId}:${group.map((w) => w.id).join(",")}` : `warning:${last.id}`;
+        const message = group.length > 1 || options.catchUp ? deps.render.catchUp(snap, group, now) : deps.render.warning(snap, last, now);
+        if (channelId) {
+          await enqueuePost(sql, { key, incidentId, platform: snap.incident.platform, channelId, messageJson: JSON.stringify(message), now });
+          messages++;
         }
-        // An overdue clock keeps ticking: plan its next tick after now.
-        for (const clock of new Set(warnings.filter((w) => w.kind === "overdue" || w.kind === "deadline").map((w) => w.clock))) {
-          const deadline = Number(/@(\d+):/.exec((warnings.find((w) => w.clock === clock) as WarningRow).key)?.[1]);
-          const next = nextOverdue(clock, deadline, overdueInterval(deps.policy, clock), now);
-          insertNext.run(incidentId, clock, next.key, next.dueAt);
-        }
+        for (const w of group) await markWarningQueued(sql, w.id, now, channelId ? key : null);
+        await appendEventSql(sql, {
+          incidentId,
+          at: new Date(now).toISOString(),
+          actor: "warroom",
+          type: group.length > 1 || options.catchUp ? "countdown_catch_up" : "countdown_warning",
+          payload: { clock: last.clock, warnings: group.map((w) => ({ kind: w.kind, due_at: new Date(w.due_at).toISOString() })), message_key: key, posted: Boolean(channelId) },
+        });
       }
-      return { claimed: due.length, messages };
-    })
-    .immediate();
+      // An overdue clock keeps ticking: plan its next tick after now.
+      for (const clock of new Set(warnings.filter((w) => w.kind === "overdue" || w.kind === "deadline").map((w) => w.clock))) {
+        const deadline = Number(/@(\d+):/.exec((warnings.find((w) => w.clock === clock) as WarningRow).key)?.[1]);
+        const next = nextOverdue(clock, deadline, overdueInterval(deps.policy, clock), now);
+        await planOverdue(sql, incidentId, clock, next.key, next.dueAt);
+      }
+    }
+    return { claimed: due.length, messages };
+  });
 }

@@ -24,9 +24,8 @@ import type { Db } from "../store/db.js";
 import type { RulePack } from "../rules/pack.js";
 import { classify } from "../rules/classify.js";
 import type { FactValue, Facts } from "../rules/facts.js";
-import { systemClock } from "../time/clock.js";
 import { allEvents, type TimelineEvent } from "./timeline.js";
-import { IncidentService } from "./service.js";
+import { reportClockFor } from "./service.js";
 import type { IncidentStatus, Reportability } from "./model.js";
 
 export interface ReplayedSubmission {
@@ -303,7 +302,6 @@ export interface CheckContext {
   replayed: ReplayedIncident;
   /** The incidents row (snake_case columns). */
   row: Record<string, unknown>;
-  service: IncidentService;
 }
 
 interface Compare {
@@ -366,7 +364,7 @@ export const TABLE_CHECKS: TableCheck[] = [
   },
   // what the level, reportability, the report clock and the post-incident due date derive
   // from the facts and the assessments, as IncidentService.snapshot and refresh derive them
-  ({ pack, replayed: r, row, service }, compare) => {
+  ({ pack, replayed: r, row }, compare) => {
     const facts: Facts = { aware_at: r.awareAt };
     for (const [name, f] of r.facts) facts[name] = f.value;
     const classification = classify(pack, facts);
@@ -374,7 +372,7 @@ export const TABLE_CHECKS: TableCheck[] = [
     const reportability: Reportability =
       classification.reportable === true ? "reportable" : classification.reportable === false ? "not_reportable" : assessed ? "assessed_not_reportable" : "undetermined";
     const provisional = classification.provisional && reportability !== "assessed_not_reportable";
-    const clock = service.reportClock(facts, classification, reportability);
+    const clock = reportClockFor(pack, facts, classification, reportability);
     const finalDueAt =
       r.resolvedAt && reportability === "reportable"
         ? (DateTime.fromISO(r.resolvedAt, { zone: "utc" }).plus({ days: pack.countdown.post_incident.days }).toUTC().toISO() as string)
@@ -464,7 +462,6 @@ const STATE_TABLES = ["facts", "roles", "report_items", "submissions", "developm
  */
 export function crossCheck(db: Db, pack: RulePack, options: { handlers?: Record<string, EventHandler>; checks?: TableCheck[] } = {}): { incidents: number; findings: Finding[] } {
   const { incidents, findings } = replayTimeline(db, options.handlers);
-  const service = new IncidentService(db, pack, systemClock);
   const rows = new Map((db.prepare("SELECT * FROM incidents ORDER BY id").all() as Record<string, unknown>[]).map((r) => [Number(r.id), r]));
   const ids = [...new Set([...rows.keys(), ...incidents.keys()])].sort((a, b) => a - b);
   for (const id of ids) {
@@ -482,7 +479,7 @@ export function crossCheck(db: Db, pack: RulePack, options: { handlers?: Record<
       const equal = same ? same(expected, found) : JSON.stringify(expected ?? null) === JSON.stringify(found ?? null);
       if (!equal) findings.push({ incidentId: id, what, expected, found });
     };
-    for (const check of options.checks ?? TABLE_CHECKS) check({ db, pack, replayed, row, service }, compare);
+    for (const check of options.checks ?? TABLE_CHECKS) check({ db, pack, replayed, row }, compare);
   }
   for (const table of STATE_TABLES) {
     const orphans = db.prepare(`SELECT DISTINCT incident_id FROM ${table} WHERE incident_id NOT IN (SELECT id FROM incidents) ORDER BY incident_id`).pluck().all() as number[];

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../store/db.js";
+import type { Sql } from "../store/sql.js";
 
 export interface TimelineEvent {
   seq: number;
@@ -53,6 +54,40 @@ export function appendEvent(
   // The head moves with the append, in the caller's transaction: the two commit together.
   db.prepare("UPDATE timeline_head SET events = events + 1, hash = ? WHERE id = 1").run(hash);
   return { ...row, payload: event.payload ?? {}, prev_hash: prev, hash };
+}
+
+/**
+ * Append one event through the store seam. The head row is locked first (PostgreSQL: FOR
+ * UPDATE), so concurrent appends from several replicas are serialised and the chain never
+ * forks; SQLite already holds its one write lock.
+ */
+export async function appendEventSql(
+  sql: Sql,
+  event: { incidentId: number | null; at: string; actor: string; type: string; payload?: Record<string, unknown> },
+): Promise<TimelineEvent> {
+  const head = (await sql.get<ChainHead>(`SELECT events, hash FROM timeline_head WHERE id = 1${sql.dialect === "postgres" ? " FOR UPDATE" : ""}`)) ?? { events: 0, hash: GENESIS };
+  const seq = head.events + 1;
+  const prev = head.hash;
+  const payload = JSON.stringify(event.payload ?? {});
+  const row = { seq, incident_id: event.incidentId, at: event.at, actor: event.actor, type: event.type, payload };
+  const hash = hashOf(prev, row);
+  await sql.run(
+    "INSERT INTO timeline (seq, incident_id, at, actor, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    seq,
+    row.incident_id,
+    row.at,
+    row.actor,
+    row.type,
+    payload,
+    prev,
+    hash,
+  );
+  await sql.run("UPDATE timeline_head SET events = ?, hash = ? WHERE id = 1", seq, hash);
+  return { ...row, payload: event.payload ?? {}, prev_hash: prev, hash };
+}
+
+export async function eventsOfSql(sql: Sql, incidentId: number): Promise<TimelineEvent[]> {
+  return (await sql.all<Row>("SELECT * FROM timeline WHERE incident_id = ? ORDER BY seq", incidentId)).map(toEvent);
 }
 
 interface Row {
@@ -118,12 +153,23 @@ export function verifyChain(db: Db): ChainCheck {
 
 /** The chain check with the head the rows themselves give (up to the first bad event). */
 export function walkChain(db: Db): { check: ChainCheck; head: ChainHead } {
+  return walkRows(db.prepare("SELECT * FROM timeline ORDER BY seq").iterate() as Iterable<Row>, () => storedHead(db));
+}
+
+/** The chain check through the store seam (the timeline command, any engine). */
+export async function verifyChainIn(sql: Sql): Promise<ChainCheck> {
+  const rows = await sql.all<Row>("SELECT * FROM timeline ORDER BY seq");
+  const head = (await sql.get<ChainHead>("SELECT events, hash FROM timeline_head WHERE id = 1")) ?? null;
+  return walkRows(rows, () => head).check;
+}
+
+function walkRows(rows: Iterable<Row>, stored: () => ChainHead | null | undefined): { check: ChainCheck; head: ChainHead } {
   let prev = GENESIS;
   let expectedSeq = 1;
   let count = 0;
   // The head the rows give stops before the first bad event.
   const fail = (brokenAt: number, reason: string) => ({ check: { ok: false as const, events: count, brokenAt, reason }, head: { events: count - 1, hash: prev } });
-  for (const r of db.prepare("SELECT * FROM timeline ORDER BY seq").iterate() as Iterable<Row>) {
+  for (const r of rows) {
     count++;
     if (r.seq !== expectedSeq) return fail(r.seq, `event ${expectedSeq} is missing`);
     if (r.prev_hash !== prev) return fail(r.seq, "previous hash does not match");
@@ -134,7 +180,7 @@ export function walkChain(db: Db): { check: ChainCheck; head: ChainHead } {
     expectedSeq++;
   }
   const head = { events: count, hash: prev };
-  const problem = headProblem(storedHead(db), head);
+  const problem = headProblem(stored(), head);
   if (problem) return { check: { ok: false, events: count, brokenAt: problem.brokenAt, reason: problem.reason }, head };
   return { check: { ok: true, events: count }, head };
 }

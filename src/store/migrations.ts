@@ -187,4 +187,9 @@ export const MIGRATIONS: readonly string[] = [
     COALESCE((SELECT hash FROM timeline ORDER BY seq DESC LIMIT 1), '${"0".repeat(64)}')
   );
   `,
+  /* 5 */ `
+  -- A claimed outbox row carries a lease: a process that dies mid-delivery leaves rows that
+  -- another process takes over once the lease has run out. PostgreSQL's version 3.
+  ALTER TABLE outbox ADD COLUMN lease_until INTEGER;
+  `,
 ];

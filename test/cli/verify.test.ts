@@ -16,8 +16,8 @@ const temp = () => mkdtempSync(join(tmpdir(), "warroom-verify-"));
 async function store(path: string, titles: string[] = ["Payment DB outage"]): Promise<void> {
   const app = createApp({ config: { dbPath: path, displayZone: "UTC", sweepCron: "0 0 1 1 *" }, clock: new FakeClock("2026-03-02T09:00:00+08:00"), log: { info: () => undefined, error: () => undefined } });
   for (const [i, title] of titles.entries()) {
-    const { incident } = app.core.service.open({ title, actor: "alice", platform: "test", channelId: `c-${title}`, channelName: `inc-${i}` });
-    app.core.service.setFacts(incident.id, { personal_info_people: 1_200_000 }, "alice");
+    const { incident } = (await app.core.service.open({ title, actor: "alice", platform: "test", channelId: `c-${title}`, channelName: `inc-${i}` }));
+    (await app.core.service.setFacts(incident.id, { personal_info_people: 1_200_000 }, "alice"));
   }
   await app.close();
 }

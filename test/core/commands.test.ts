@@ -35,15 +35,15 @@ describe("input errors", () => {
       expect(textOf(r), input).toContain(expected);
       expect(textOf(r), input).toContain("Usage: /incident facts");
     }
-    expect(h.app.core.service.snapshot(1).facts).toEqual({ aware_at: "2026-03-02T01:00:00.000Z" });
-    expect(h.app.core.service.timeline(1).filter((e) => e.type === "fact_set")).toHaveLength(0);
+    expect((await h.app.core.service.snapshot(1)).facts).toEqual({ aware_at: "2026-03-02T01:00:00.000Z" });
+    expect((await h.app.core.service.timeline(1)).filter((e) => e.type === "fact_set")).toHaveLength(0);
   });
 
   it("refuses a time of awareness in the future", async () => {
     const h = harness();
     const r = await h.say("open Outage --aware 2026-03-02T10:00+08:00");
     expect(textOf(r)).toContain("cannot be in the future");
-    expect(h.app.core.service.list()).toHaveLength(0);
+    expect((await h.app.core.service.list())).toHaveLength(0);
   });
 
   it("refuses commands outside an incident channel", async () => {
@@ -62,6 +62,8 @@ describe("input errors", () => {
     const actor = { platform: "test", id: "alice" };
     await app.router.command({ actor, channelId: "general", text: "open Payment DB outage" });
     const channelId = [...port.channels.keys()][0] as string;
+    // Let the card delivery finish: the other connection below blocks this process while it waits.
+    await app.outbox.deliver();
     const other = new Database(path);
     other.exec("BEGIN IMMEDIATE");
     const r = await app.router.command({ actor, channelId, text: "facts personal_info_people=1200000" });
@@ -81,7 +83,7 @@ describe("rights", () => {
     const r = await h.say("facts direct_loss_rmb=9000000", { user: "mallory" });
     expect(r.ephemeral).toBe(true);
     expect(textOf(r)).toContain("Only members of the incident channel #inc-20260302-payment-db-outage can change incident #1");
-    expect(h.app.core.service.snapshot(1).facts.direct_loss_rmb).toBeUndefined();
+    expect((await h.app.core.service.snapshot(1)).facts.direct_loss_rmb).toBeUndefined();
   });
 
   it("limits submitted, resolve and close to the commander and the compliance lead", async () => {
@@ -92,7 +94,7 @@ describe("rights", () => {
     await h.say("facts personal_info_people=1200000 operator_type=ordinary cii_affected=false");
     const refused = await h.say("resolve", { user: "bob" });
     expect(textOf(refused)).toContain("Only the incident's commander (<@alice>) or compliance lead (unassigned) may use /incident resolve.");
-    expect(h.app.core.service.get(1).status).toBe("open");
+    expect((await h.app.core.service.get(1)).status).toBe("open");
     await h.say("role compliance @carol");
     const ok = await h.say("resolve", { user: "carol" });
     expect(textOf(ok)).toContain("Incident #1 resolved by <@carol>");
@@ -155,7 +157,7 @@ describe("forms", () => {
       context: { incidentId: 1, channelId: h.room() },
     });
     expect(bad).toEqual({ ok: false, errors: { personal_info_people: "expected a number", province_population_pct: "must be at most 100" } });
-    expect(h.app.core.service.snapshot(1).facts.direct_loss_rmb).toBeUndefined();
+    expect((await h.app.core.service.snapshot(1)).facts.direct_loss_rmb).toBeUndefined();
     const good = await h.app.router.submitForm({
       actor: { platform: "test", id: "alice" },
       formId: FORM_IDS.facts,
@@ -209,7 +211,7 @@ describe("reports", () => {
     await h.say("report edit 2 Leak found at 09:00");
     await h.say("submitted website WEB-1");
     await h.say("report edit 2 Changed afterwards");
-    const filed = h.app.core.service.timeline(1).find((e) => e.type === "report_submitted");
+    const filed = (await h.app.core.service.timeline(1)).find((e) => e.type === "report_submitted");
     const draft = filed?.payload.draft as { items: { id: string; value: string | null }[] };
     expect(draft.items.find((i) => i.id === "incident_and_impact")?.value).toBe("Leak found at 09:00");
     const sup = await h.say("report --kind supplementary");
@@ -258,7 +260,7 @@ describe("police and disclosure", () => {
     expect(h.port.card(h.room())?.text).toContain("Crime suspected: report to the local police");
     await h.say("police reported Chaoyang PSB, case 2026-118");
     expect(h.port.card(h.room())?.text).not.toContain("Crime suspected");
-    expect(h.app.core.service.timeline(1).some((e) => e.type === "police_reported" && e.payload.note === "Chaoyang PSB, case 2026-118")).toBe(true);
+    expect((await h.app.core.service.timeline(1)).some((e) => e.type === "police_reported" && e.payload.note === "Chaoyang PSB, case 2026-118")).toBe(true);
   });
 
   it("gates publication: report first, publish after", async () => {
@@ -274,7 +276,7 @@ describe("police and disclosure", () => {
     expect(textOf(noPolice)).toContain("confirm the report to the prefectural-level public security organ");
     const ok = await h.say("disclose approve --checked police_prefecture Holding statement v2");
     expect(textOf(ok)).toContain("Publication cleared by <@alice>");
-    const ev = h.app.core.service.timeline(1).find((e) => e.type === "disclosure_cleared");
+    const ev = (await h.app.core.service.timeline(1)).find((e) => e.type === "disclosure_cleared");
     expect(ev?.payload).toEqual({ checklist: { police_prefecture: true, regional_report: false, industry_department: false }, note: "Holding statement v2" });
   });
 });

@@ -52,7 +52,7 @@ describe("options: each command takes only the ones it declares", () => {
   it("the declared options still work, and quoted words are never options", async () => {
     const h = harness();
     await h.say('open "--weird" title --private --aware 2026-03-02T08:30+08:00');
-    const incident = h.app.core.service.get(1);
+    const incident = (await h.app.core.service.get(1));
     expect(incident).toMatchObject({ title: "--weird title", private: true, awareAt: "2026-03-02T00:30:00.000Z" });
     expect(textOf(await h.say("timeline --all"))).toContain("Timeline of incident #1");
   });
@@ -62,7 +62,7 @@ describe("options: each command takes only the ones it declares", () => {
     await h.say("open Outage");
     expect(textOf(await h.say("update attacker ran curl --insecure against the API"))).toContain("Development recorded");
     await h.say("report edit 4 replica started with --skip-grant-tables");
-    const snap = h.app.core.service.snapshot(1);
+    const snap = (await h.app.core.service.snapshot(1));
     expect(snap.developments[0]?.text).toBe("attacker ran curl --insecure against the API");
     expect(snap.items.cause).toBe("replica started with --skip-grant-tables");
   });

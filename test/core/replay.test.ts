@@ -15,46 +15,46 @@ const POST_ITEMS = ["causes", "response_measures", "harm", "accountability", "co
 async function lifecycle(): Promise<Harness> {
   const h = harness();
   const s = h.app.core.service;
-  const open = (title: string, channel: string, extra: object = {}) =>
-    s.open({ title, actor: "alice", platform: "test", channelId: channel, channelName: channel, ...extra }).incident.id;
+  const open = async (title: string, channel: string, extra: object = {}) =>
+    (await s.open({ title, actor: "alice", platform: "test", channelId: channel, channelName: channel, ...extra })).incident.id;
 
-  const one = open("Payment DB outage", "inc-1");
-  s.setFacts(one, { personal_info_people: 1_200_000, operator_type: "ordinary", cii_affected: false }, "alice");
+  const one = await open("Payment DB outage", "inc-1");
+  (await s.setFacts(one, { personal_info_people: 1_200_000, operator_type: "ordinary", cii_affected: false }, "alice"));
   await h.advance(150, 15);
-  s.setRole(one, "compliance", "bob", "alice");
-  s.setReportItems(one, "incident", Object.fromEntries(ITEMS.map((i) => [i, `${i} text`])), "bob");
-  s.recordSubmission(one, { kind: "initial", channel: "website", reference: "WEB-1", items: ITEMS, draft: { title: "initial", items: ITEMS } }, "bob");
-  s.recordDevelopment(one, "Attackers used a stolen VPN certificate", "alice");
-  s.recordSubmission(one, { kind: "update", channel: "email", reference: "MAIL-2", items: [], draft: { title: "update" } }, "bob");
+  (await s.setRole(one, "compliance", "bob", "alice"));
+  (await s.setReportItems(one, "incident", Object.fromEntries(ITEMS.map((i) => [i, `${i} text`])), "bob"));
+  (await s.recordSubmission(one, { kind: "initial", channel: "website", reference: "WEB-1", items: ITEMS, draft: { title: "initial", items: ITEMS } }, "bob"));
+  (await s.recordDevelopment(one, "Attackers used a stolen VPN certificate", "alice"));
+  (await s.recordSubmission(one, { kind: "update", channel: "email", reference: "MAIL-2", items: [], draft: { title: "update" } }, "bob"));
   // A new level after the initial report is recorded as a development of its own.
-  s.setFacts(one, { personal_info_people: 12_000_000 }, "alice");
-  s.recordPoliceReport(one, "Chaoyang PSB, case 2026-118", "alice");
-  s.recordDisclosureDecision(one, { police_prefecture: false }, false, "not yet", "bob");
-  s.recordDisclosureDecision(one, { police_prefecture: true }, true, "statement v2", "bob");
+  (await s.setFacts(one, { personal_info_people: 12_000_000 }, "alice"));
+  (await s.recordPoliceReport(one, "Chaoyang PSB, case 2026-118", "alice"));
+  (await s.recordDisclosureDecision(one, { police_prefecture: false }, false, "not yet", "bob"));
+  (await s.recordDisclosureDecision(one, { police_prefecture: true }, true, "statement v2", "bob"));
   h.clock.advance({ hours: 2 });
-  s.resolve(one, "alice", h.clock.now().minus({ minutes: 30 }));
-  s.setReportItems(one, "post_incident", Object.fromEntries(POST_ITEMS.map((i) => [i, `${i} text`])), "bob");
+  (await s.resolve(one, "alice", h.clock.now().minus({ minutes: 30 })));
+  (await s.setReportItems(one, "post_incident", Object.fromEntries(POST_ITEMS.map((i) => [i, `${i} text`])), "bob"));
   h.clock.advance({ days: 3 });
-  s.recordSubmission(one, { kind: "final", channel: "website", reference: "WEB-3", items: POST_ITEMS, draft: { title: "final" } }, "bob");
-  s.close(one, "alice", "done");
+  (await s.recordSubmission(one, { kind: "final", channel: "website", reference: "WEB-3", items: POST_ITEMS, draft: { title: "final" } }, "bob"));
+  (await s.close(one, "alice", "done"));
 
-  const two = open("Website defaced", "inc-2", { facts: { direct_loss_rmb: 6_000_000, ransomware: true } });
-  s.setFacts(two, { aware_at: DateTime.fromISO("2026-03-05T08:00:00+08:00").toUTC().toISO(), ransomware: null }, "carol");
-  s.setReportItems(two, "incident", { trend: "spreading" }, "carol");
-  s.setReportItems(two, "incident", { trend: "" }, "carol");
-  s.setRole(two, "scribe", "dave", "alice");
-  s.recordSubmission(two, { kind: "initial", channel: "hotline", reference: "H-1", items: [], draft: { title: "initial" }, incompleteReason: "hotline took the call before the items were written" }, "alice");
+  const two = await open("Website defaced", "inc-2", { facts: { direct_loss_rmb: 6_000_000, ransomware: true } });
+  (await s.setFacts(two, { aware_at: DateTime.fromISO("2026-03-05T08:00:00+08:00").toUTC().toISO(), ransomware: null }, "carol"));
+  (await s.setReportItems(two, "incident", { trend: "spreading" }, "carol"));
+  (await s.setReportItems(two, "incident", { trend: "" }, "carol"));
+  (await s.setRole(two, "scribe", "dave", "alice"));
+  (await s.recordSubmission(two, { kind: "initial", channel: "hotline", reference: "H-1", items: [], draft: { title: "initial" }, incompleteReason: "hotline took the call before the items were written" }, "alice"));
 
   // Assessed not reportable while facts are unknown; a second assessment is undone by a fact.
-  const three = open("Phishing wave", "inc-3");
-  s.assess(three, "no mailbox was opened", "alice");
-  const four = open("Suspicious login", "inc-4");
-  s.assess(four, "test account only", "alice");
-  s.setFacts(four, { personal_info_people: 2_000_000 }, "alice");
+  const three = await open("Phishing wave", "inc-3");
+  (await s.assess(three, "no mailbox was opened", "alice"));
+  const four = await open("Suspicious login", "inc-4");
+  (await s.assess(four, "test account only", "alice"));
+  (await s.setFacts(four, { personal_info_people: 2_000_000 }, "alice"));
 
   // Recorded under a reserved channel name; the platform then named the channel differently.
-  const five = s.open({ title: "VPN outage", actor: "alice", platform: "test", channelId: null, channelName: "inc-5" }).incident.id;
-  s.attachChannel(five, { id: "C5", name: "inc-5-2" }, "warroom");
+  const five = (await s.open({ title: "VPN outage", actor: "alice", platform: "test", channelId: null, channelName: "inc-5" })).incident.id;
+  (await s.attachChannel(five, { id: "C5", name: "inc-5-2" }, "warroom"));
 
   // Warroom was down for an hour: the warnings that fell due meanwhile come as one catch-up.
   h.clock.advance({ hours: 1 });

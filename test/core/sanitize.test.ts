@@ -23,10 +23,10 @@ describe("control and bidi characters are stripped where user text comes in", ()
     const h = harness();
     const r = await h.say(`open "${HOSTILE}"`);
     expect(textOf(r)).toContain('Opened incident #1 "Payment DB outagegpj.exe"');
-    const stored = h.app.core.service.get(1);
+    const stored = (await h.app.core.service.get(1));
     expect(stored.title).toBe("Payment DB outagegpj.exe");
     expect(h.port.channels.get(h.room())?.topic).not.toMatch(CONTROL);
-    expect(JSON.stringify(h.app.core.service.timeline(1))).not.toMatch(CONTROL);
+    expect(JSON.stringify((await h.app.core.service.timeline(1)))).not.toMatch(CONTROL);
     for (const p of h.port.posts) expect(JSON.stringify(p.message)).not.toMatch(CONTROL);
   });
 
@@ -34,7 +34,7 @@ describe("control and bidi characters are stripped where user text comes in", ()
     const h = harness();
     await h.say("open Outage");
     await h.say(`report edit 2 first line${ESC}[2J\nsecond\tline\u202E`);
-    expect(h.app.core.service.snapshot(1).items.incident_and_impact).toBe("first line\nsecond\tline");
+    expect((await h.app.core.service.snapshot(1)).items.incident_and_impact).toBe("first line\nsecond\tline");
   });
 
   it("form values and the actor's name are cleaned too", async () => {
@@ -46,7 +46,7 @@ describe("control and bidi characters are stripped where user text comes in", ()
       context: { channelId: "general" },
     });
     expect(res.ok).toBe(true);
-    const snap = h.app.core.service.snapshot(1);
+    const snap = (await h.app.core.service.snapshot(1));
     expect(snap.incident.title).toBe("Payment DB outagegpj.exe");
     expect(snap.incident.description).toBe("two\nlines");
     const r = await h.app.router.command({ actor: { platform: "test", id: "alice", name: `ali${ESC}[8mce` }, channelId: h.room(), text: "update checked\u0000 the logs" });

@@ -11,7 +11,7 @@ describe("channel slugs", () => {
     const second = await h.say("open 数据泄露", { channel: "general" });
     expect(textOf(first)).toContain("in #inc-20260302-zhi-fu-shu-ju-ku-gu-zhang.");
     expect(textOf(second)).toContain("in #inc-20260302-shu-ju-xie-lou.");
-    expect(h.app.core.service.list().map((i) => i.channelName)).toEqual(["inc-20260302-zhi-fu-shu-ju-ku-gu-zhang", "inc-20260302-shu-ju-xie-lou"]);
+    expect((await h.app.core.service.list()).map((i) => i.channelName)).toEqual(["inc-20260302-zhi-fu-shu-ju-ku-gu-zhang", "inc-20260302-shu-ju-xie-lou"]);
   });
 
   it.each([

@@ -10,14 +10,14 @@ import { harness, textOf } from "../support/harness.js";
 describe("delivery keys", () => {
   it("are applied once and forgotten after a day by the sweep's housekeeping", async () => {
     const h = harness();
-    expect(h.app.core.service.markProcessed("slack:command:t1")).toBe(true);
-    expect(h.app.core.service.markProcessed("slack:command:t1")).toBe(false);
+    expect((await h.app.core.service.markProcessed("slack:command:t1"))).toBe(true);
+    expect((await h.app.core.service.markProcessed("slack:command:t1"))).toBe(false);
     h.clock.advance({ hours: 23 });
     await h.app.engine.tick();
-    expect(h.app.core.service.markProcessed("slack:command:t1")).toBe(false);
+    expect((await h.app.core.service.markProcessed("slack:command:t1"))).toBe(false);
     h.clock.advance({ hours: 2 });
     await h.app.engine.tick();
-    expect(h.app.core.service.markProcessed("slack:command:t1")).toBe(true);
+    expect((await h.app.core.service.markProcessed("slack:command:t1"))).toBe(true);
   });
 
   it("are pruned through an index", () => {
@@ -35,7 +35,7 @@ describe("timeline", () => {
     await h.say("facts direct_loss_rmb=6000000", { user: "alice" });
     h.clock.advance({ minutes: 5 });
     await h.say("role scribe @dave");
-    const events = h.app.core.service.timeline(1);
+    const events = (await h.app.core.service.timeline(1));
     expect(events.map((e) => [e.type, e.actor])).toEqual([
       ["incident_opened", "alice"],
       ["role_assigned", "alice"],
@@ -159,7 +159,7 @@ describe("timeline head", () => {
     notes(db, ["alice", "bob", "carol"]);
     const last = db.prepare("SELECT hash FROM timeline WHERE seq = 3").pluck().get();
     // Back to schema 3, as a database written before heads were kept.
-    db.exec("DROP TABLE timeline_head; PRAGMA user_version = 3;");
+    db.exec("DROP TABLE timeline_head; ALTER TABLE outbox DROP COLUMN lease_until; PRAGMA user_version = 3;");
     db.close();
     const upgraded = openDatabase(path);
     expect(upgraded.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
@@ -177,7 +177,7 @@ describe("a timeline row whose payload is not JSON", () => {
     await h.say("facts direct_loss_rmb=6000000");
     forge(h.app.db, 3, (r) => (r.payload = "{not json"));
     expect(verifyChain(h.app.db)).toEqual({ ok: false, events: 3, brokenAt: 3, reason: "payload is not JSON" });
-    const events = h.app.core.service.timeline(1);
+    const events = (await h.app.core.service.timeline(1));
     expect(events[2]).toMatchObject({ seq: 3, type: "fact_set", payload: {}, broken: "payload is not JSON" });
     const shown = textOf(await h.say("timeline"));
     expect(shown).toMatch(/ {3}3 .* fact_set {2}⚠️ BROKEN ROW: payload is not JSON/);

@@ -19,7 +19,7 @@ describe("the clock never relaxes on unknown facts (seen 1)", () => {
     expect(textOf(r)).toContain("Provisional deadline 2026-03-02 10:00 CST");
     expect(textOf(r)).toContain("1 h applies until CII involvement and the operator type are entered.");
     expect(textOf(r)).toContain("operator_type, cii_affected");
-    const snap = h.app.core.service.snapshot(1);
+    const snap = (await h.app.core.service.snapshot(1));
     expect(snap.clock).toMatchObject({ hours: 1, provisional: true });
     const card = h.port.card(h.room())?.text ?? "";
     expect(card).toContain("MAJOR 较大 so far (provisional)");
@@ -31,10 +31,10 @@ describe("the clock never relaxes on unknown facts (seen 1)", () => {
     const h = harness();
     await h.say("open Leak");
     await h.say("facts personal_info_people=1200000 cii_affected=false");
-    expect(h.app.core.service.snapshot(1).clock).toMatchObject({ hours: 2, provisional: true });
+    expect((await h.app.core.service.snapshot(1)).clock).toMatchObject({ hours: 2, provisional: true });
     expect(h.port.card(h.room())?.text).toContain("2 h applies until the operator type is entered.");
     await h.say("facts operator_type=ordinary");
-    expect(h.app.core.service.snapshot(1).clock).toMatchObject({ hours: 4, provisional: false });
+    expect((await h.app.core.service.snapshot(1)).clock).toMatchObject({ hours: 4, provisional: false });
     expect(h.port.card(h.room())?.text).not.toContain("Why provisional");
   });
 
@@ -55,7 +55,7 @@ describe("'not reportable' only when it is known (seen 2)", () => {
     const r = await h.say("facts tampered_site_tier=enterprise");
     expect(textOf(r)).not.toContain("no report");
     expect(textOf(r)).toContain("Whether a report is owed is undetermined");
-    const snap = h.app.core.service.snapshot(1);
+    const snap = (await h.app.core.service.snapshot(1));
     expect(snap.incident.reportability).toBe("undetermined");
     expect(snap.clock).toMatchObject({ hours: 1, provisional: true });
     expect(snap.clock?.reportabilityFacts.length).toBeGreaterThanOrEqual(10);
@@ -68,7 +68,7 @@ describe("'not reportable' only when it is known (seen 2)", () => {
     const h = harness();
     await h.say("open Defacement");
     await h.say(`facts ${NOTHING_REPORTABLE}`);
-    const snap = h.app.core.service.snapshot(1);
+    const snap = (await h.app.core.service.snapshot(1));
     expect(snap.incident.reportability).toBe("not_reportable");
     expect(snap.clock).toBeNull();
     expect(h.port.card(h.room())?.text).toContain("no report is required under the CAC Measures");
@@ -87,12 +87,12 @@ describe("assessment instead of guessing", () => {
     expect(r.ephemeral).toBe(false);
     expect(textOf(r)).toContain("assessed not reportable by <@alice>");
     expect(textOf(r)).toContain("Internal test page, no public traffic");
-    const snap = h.app.core.service.snapshot(1);
+    const snap = (await h.app.core.service.snapshot(1));
     expect(snap.incident.reportability).toBe("assessed_not_reportable");
     expect(snap.clock).toBeNull();
     expect(snap.assessment?.unknownFacts).toContain("illegal_content_views");
     expect(snap.assessment?.unknownFacts).not.toContain("illegal_content_shares");
-    const ev = h.app.core.service.timeline(1).find((e) => e.type === "assessment_recorded");
+    const ev = (await h.app.core.service.timeline(1)).find((e) => e.type === "assessment_recorded");
     expect(ev?.payload).toMatchObject({ verdict: "not_reportable", reason: "Internal test page, no public traffic" });
     expect(ev?.payload.unknown_facts).toEqual(snap.assessment?.unknownFacts);
     expect(h.port.card(h.room())?.text).toContain("Assessed not reportable by alice");
@@ -108,7 +108,7 @@ describe("assessment instead of guessing", () => {
     expect(empty).toEqual({ ok: false, errors: { reason: "Give the reason for the assessment." } });
     const ok = await h.app.router.submitForm({ actor: { platform: "test", id: "alice" }, formId: FORM_IDS.assess, values: { reason: "Staging only" }, context: { incidentId: 1, channelId: h.room() } });
     expect(ok.ok).toBe(true);
-    expect(h.app.core.service.snapshot(1).incident.reportability).toBe("assessed_not_reportable");
+    expect((await h.app.core.service.snapshot(1)).incident.reportability).toBe("assessed_not_reportable");
   });
 
   it("is refused when the facts already decide, and for anyone but the commander or compliance lead", async () => {
@@ -120,24 +120,24 @@ describe("assessment instead of guessing", () => {
     await h.say("facts personal_info_people=1200000");
     const reportable = await h.say('assess not-reportable --reason "looks minor"');
     expect(textOf(reportable)).toContain("is reportable on its facts (personal_info_m)");
-    expect(h.app.core.service.timeline(1).some((e) => e.type === "assessment_recorded")).toBe(false);
+    expect((await h.app.core.service.timeline(1)).some((e) => e.type === "assessment_recorded")).toBe(false);
   });
 
   it("is undone by a fact that makes the incident reportable, and says loudly that the deadline has passed", async () => {
     const h = harness();
     await h.say("open Defacement");
     await h.say('assess not-reportable --reason "Internal page"');
-    expect(h.app.core.service.snapshot(1).clock).toBeNull();
+    expect((await h.app.core.service.snapshot(1)).clock).toBeNull();
     h.clock.advance({ hours: 3 });
     const r = await h.say("facts illegal_content_views=50000 cii_affected=false operator_type=ordinary");
     expect(textOf(r)).toContain("The not-reportable assessment is VOID");
     expect(textOf(r)).toContain("due 2026-03-02 13:00 CST");
     await h.say("facts operator_type=central_state_organ");
-    const snap = h.app.core.service.snapshot(1);
+    const snap = (await h.app.core.service.snapshot(1));
     expect(snap.incident.reportability).toBe("reportable");
     expect(snap.assessment).toBeNull();
     expect(snap.clock?.deadlineAt).toBe("2026-03-02T03:00:00.000Z");
-    const revoked = h.app.core.service.timeline(1).find((e) => e.type === "assessment_revoked");
+    const revoked = (await h.app.core.service.timeline(1)).find((e) => e.type === "assessment_revoked");
     expect(revoked?.payload.reason).toContain("content_views_m");
   });
 
@@ -159,12 +159,12 @@ describe("rights (seen 3)", () => {
     h.port.channels.get(h.room())?.members.add("mallory");
     const self = await h.say("role commander @mallory", { user: "mallory" });
     expect(textOf(self)).toContain("Only the incident's commander (<@alice>) or compliance lead (unassigned) may use /incident role.");
-    expect(h.app.core.service.snapshot(1).roles.commander).toBe("alice");
+    expect((await h.app.core.service.snapshot(1)).roles.commander).toBe("alice");
     await h.say("role compliance @carol");
     h.port.channels.get(h.room())?.members.add("carol");
     const raise = await h.say("role commander @carol", { user: "carol" });
     expect(textOf(raise)).toContain("Nobody can assign a role to themselves. Ask the commander (<@alice>).");
-    expect(h.app.core.service.snapshot(1).roles.commander).toBe("alice");
+    expect((await h.app.core.service.snapshot(1)).roles.commander).toBe("alice");
   });
 
   it("stops a member from filing and resolving: the countdown keeps running", async () => {
@@ -176,7 +176,7 @@ describe("rights (seen 3)", () => {
     const filed = await h.say("submitted hotline FAKE", { user: "mallory" });
     expect(textOf(filed)).toContain("may use /incident submitted");
     expect(textOf(await h.say("resolve", { user: "mallory" }))).toContain("may use /incident resolve");
-    const snap = h.app.core.service.snapshot(1);
+    const snap = (await h.app.core.service.snapshot(1));
     expect(snap.initialFiled).toBe(false);
     expect(snap.incident.status).toBe("open");
     expect((h.app.db.prepare("SELECT count(*) AS n FROM warnings WHERE incident_id = 1 AND status = 'pending'").get() as { n: number }).n).toBeGreaterThan(0);
@@ -255,7 +255,7 @@ describe("filings that make sense (seen 4)", () => {
     expect(textOf(early)).toContain("The filing time cannot be before the time of awareness (2026-03-02 09:00 CST).");
     const late = await h.say("submitted hotline X --at 2026-03-02T10:00+08:00");
     expect(textOf(late)).toContain("cannot be in the future");
-    expect(h.app.core.service.snapshot(1).submissions).toEqual([]);
+    expect((await h.app.core.service.snapshot(1)).submissions).toEqual([]);
   });
 
   it("refuses an initial report without items 1 and 2 unless the reason is recorded", async () => {
@@ -264,16 +264,16 @@ describe("filings that make sense (seen 4)", () => {
     await h.say("facts personal_info_people=1200000");
     const refused = await h.say("submitted hotline X");
     expect(textOf(refused)).toContain("The initial report must carry items 1 and 2 (Article 7); item 1 and 2 are empty.");
-    expect(h.app.core.service.snapshot(1).initialFiled).toBe(false);
-    expect(h.app.core.service.snapshot(1).clock).not.toBeNull();
+    expect((await h.app.core.service.snapshot(1)).initialFiled).toBe(false);
+    expect((await h.app.core.service.snapshot(1)).clock).not.toBeNull();
     await h.say("report edit 1 Acme Pay");
     const stillRefused = await h.say("submitted hotline X");
     expect(textOf(stillRefused)).toContain("item 2 is empty");
     const ok = await h.say('submitted hotline X --incomplete "Impact still being measured; called in to meet the 1 h limit"');
     expect(textOf(ok)).toContain("reason recorded: Impact still being measured");
-    const snap = h.app.core.service.snapshot(1);
+    const snap = (await h.app.core.service.snapshot(1));
     expect(snap.submissions[0]?.incompleteReason).toBe("Impact still being measured; called in to meet the 1 h limit");
-    const ev = h.app.core.service.timeline(1).find((e) => e.type === "report_submitted");
+    const ev = (await h.app.core.service.timeline(1)).find((e) => e.type === "report_submitted");
     expect(ev?.payload.incomplete_reason).toBe("Impact still being measured; called in to meet the 1 h limit");
   });
 
@@ -286,7 +286,7 @@ describe("filings that make sense (seen 4)", () => {
     const r = await h.say("facts personal_info_people=12000000");
     expect(textOf(r)).toContain("The level changed after the initial report (major (较大) → significant (重大)): an update report is owed.");
     expect(r.message?.tone).toBe("danger");
-    const snap = h.app.core.service.snapshot(1);
+    const snap = (await h.app.core.service.snapshot(1));
     expect(snap.updateOwed).toBe(true);
     const card = h.port.card(h.room())?.text ?? "";
     expect(card).toContain("update report of new developments");
@@ -302,7 +302,7 @@ describe("filings that make sense (seen 4)", () => {
     expect(textOf(await h.say("resolve --at 2026-03-03T12:00+08:00"))).toContain("cannot be in the future");
     const r = await h.say("resolve --at 2026-03-02T11:30+08:00");
     expect(textOf(r)).toContain("Handling ended 2026-03-02 11:30 CST");
-    const snap = h.app.core.service.snapshot(1);
+    const snap = (await h.app.core.service.snapshot(1));
     expect(snap.incident.resolvedAt).toBe("2026-03-02T03:30:00.000Z");
     expect(snap.incident.finalDueAt).toBe("2026-04-01T03:30:00.000Z");
   });
@@ -314,7 +314,7 @@ describe("filings that make sense (seen 4)", () => {
     const r = await h.say("resolve");
     expect(textOf(r)).toContain("Whether incident #1 must be reported is still undetermined");
     expect(textOf(r)).toContain("/incident assess not-reportable");
-    expect(h.app.core.service.get(1).status).toBe("open");
+    expect((await h.app.core.service.get(1)).status).toBe("open");
     await h.say('assess not-reportable --reason "Internal page"');
     expect(textOf(await h.say("resolve"))).toContain("Assessed not reportable: no post-incident report is owed");
   });
@@ -372,8 +372,8 @@ describe("contradictions and duplicates", () => {
     await h.say("facts cii_main_function_outage_minutes=45");
     const later = await h.say("facts cii_affected=false");
     expect(textOf(later)).toContain("cii_affected=false contradicts cii_main_function_outage_minutes=45");
-    expect(h.app.core.service.snapshot(1).facts.cii_affected).toBeUndefined();
-    expect(h.app.core.service.snapshot(1).clock?.hours).toBe(1);
+    expect((await h.app.core.service.snapshot(1)).facts.cii_affected).toBeUndefined();
+    expect((await h.app.core.service.snapshot(1)).clock?.hours).toBe(1);
   });
 
   it("marks both fields in the facts form", async () => {
@@ -394,7 +394,7 @@ describe("contradictions and duplicates", () => {
     await h.say("open Leak");
     const r = await h.say("facts personal_info_people=2000000 personal_info_people=10");
     expect(textOf(r)).toContain("personal_info_people is given twice (personal_info_people=2000000 and personal_info_people=10)");
-    expect(h.app.core.service.snapshot(1).facts.personal_info_people).toBeUndefined();
+    expect((await h.app.core.service.snapshot(1)).facts.personal_info_people).toBeUndefined();
   });
 });
 

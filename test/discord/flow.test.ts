@@ -92,7 +92,7 @@ describe("Discord adapter, end to end against a fake Discord", () => {
       return c && /MAJOR/.test(embedText(c)) ? c : undefined;
     }, "card edited to MAJOR");
     expect(embedText(edited)).toContain("2026-03-02 13:00");
-    expect(h.app.core.service.snapshot(1).facts).toMatchObject({ personal_info_people: 1200000, cii_affected: false, operator_type: "ordinary" });
+    expect((await h.app.core.service.snapshot(1)).facts).toMatchObject({ personal_info_people: 1200000, cii_affected: false, operator_type: "ordinary" });
   });
 
   it("routes a card button to the core: Enter facts opens the facts form", async () => {
@@ -108,7 +108,7 @@ describe("Discord adapter, end to end against a fake Discord", () => {
     const answer = await finalAnswer(h.fake, attempt);
     expect(isEphemeral(answer)).toBe(true);
     expect(textOf(answer)).toContain("Only members of the incident channel");
-    expect(h.app.core.service.snapshot(1).facts.cii_affected).toBe(false);
+    expect((await h.app.core.service.snapshot(1)).facts.cii_affected).toBe(false);
   });
 
   it("walks the paged facts modal, keeping values across pages and applying nothing until the end", async () => {
@@ -138,7 +138,7 @@ describe("Discord adapter, end to end against a fake Discord", () => {
     let opened = (await h.fake.waitForResponse(h.fake.button(alice, channelId, customId)))[0] as RecordedCall;
     expect(dataOf(opened).title).toBe("Classification facts (2/5)");
     reply = await fill(String(dataOf(opened).custom_id), pageValues(opened, { essential_services_people: "1000" }));
-    expect(h.app.core.service.snapshot(1).facts.essential_services_people).toBeUndefined();
+    expect((await h.app.core.service.snapshot(1)).facts.essential_services_people).toBeUndefined();
 
     for (const n of [3, 4, 5]) {
       customId = customIds(reply)[0] as string;
@@ -150,7 +150,7 @@ describe("Discord adapter, end to end against a fake Discord", () => {
     // The core refused one field: named privately, with a button back to its page, values kept.
     expect(isEphemeral(reply)).toBe(true);
     expect(textOf(reply)).toContain("ransomware");
-    expect(h.app.core.service.snapshot(1).facts.suspected_crime).toBeUndefined();
+    expect((await h.app.core.service.snapshot(1)).facts.suspected_crime).toBeUndefined();
     opened = (await h.fake.waitForResponse(h.fake.button(alice, channelId, customIds(reply)[0] as string)))[0] as RecordedCall;
     expect(dataOf(opened).title).toBe("Classification facts (5/5)");
     expect(inputs(opened).find((i) => i.id === "ransomware")?.value).toBe("maybe");
@@ -159,7 +159,7 @@ describe("Discord adapter, end to end against a fake Discord", () => {
     reply = await fill(String(dataOf(opened).custom_id), pageValues(opened, { ransomware: "false" }));
     expect(isEphemeral(reply)).toBe(false);
     expect(textOf(reply)).toContain("essential_services_people");
-    expect(h.app.core.service.snapshot(1).facts).toMatchObject({ essential_services_people: 1000, suspected_crime: true, ransomware: false, personal_info_people: 1200000 });
+    expect((await h.app.core.service.snapshot(1)).facts).toMatchObject({ essential_services_people: 1000, suspected_crime: true, ransomware: false, personal_info_people: 1200000 });
   });
 
   it("keeps commands through a gateway reconnect (RESUME replays what was sent meanwhile)", async () => {
@@ -203,7 +203,7 @@ describe("Discord adapter, end to end against a fake Discord", () => {
     expect(isEphemeral(item1)).toBe(true);
     expect(textOf(item1)).toContain("Item 1 saved");
     await finalAnswer(h.fake, h.fake.slash(alice, channelId, "report-edit", { item: 2, text: "Discovered 09:00 CST; customer records exposed" }));
-    expect(h.app.core.service.snapshot(1).items).toMatchObject({ operator_and_system: "ACME Pay Ltd, payment database cluster" });
+    expect((await h.app.core.service.snapshot(1)).items).toMatchObject({ operator_and_system: "ACME Pay Ltd, payment database cluster" });
 
     const draft = await finalAnswer(h.fake, h.fake.slash(alice, channelId, "report"));
     expect(draft.files.map((f) => f.name)).toEqual(["incident-1-initial.md", "incident-1-initial.txt"]);
@@ -212,7 +212,7 @@ describe("Discord adapter, end to end against a fake Discord", () => {
     const filed = await finalAnswer(h.fake, h.fake.slash(alice, channelId, "submitted", { channel: "hotline", reference: "REF-1" }));
     expect(isEphemeral(filed)).toBe(false);
     expect(textOf(filed)).toContain("REF-1");
-    expect(h.app.core.service.snapshot(1).initialFiled).toBe(true);
+    expect((await h.app.core.service.snapshot(1)).initialFiled).toBe(true);
 
     const resolved = await finalAnswer(h.fake, h.fake.slash(alice, channelId, "resolve"));
     expect(textOf(resolved)).toContain("Post-incident summary report due 2026-04-01");

@@ -42,7 +42,7 @@ describe("answering interactions in time, once", () => {
     expect(submit.callback?.body?.type).toBe(5);
     expect(textOf(answer)).toContain('Opened incident #1 "Login outage"');
     expect([...h.fake.channels.values()].some((c) => c.name === "inc-20260302-login-outage")).toBe(true);
-    expect(h.app.core.service.snapshot(1).facts).toMatchObject({ operator_type: "ordinary", cii_affected: false });
+    expect((await h.app.core.service.snapshot(1)).facts).toMatchObject({ operator_type: "ordinary", cii_affected: false });
   });
 
   it("defers when the core is slow, then edits the deferred reply", async () => {

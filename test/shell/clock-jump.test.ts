@@ -20,7 +20,7 @@ async function drill(lines: string[]) {
   output.on("data", (d: Buffer) => (text += d.toString()));
   input.end(`${lines.join("\n")}\n`);
   await runShell({ app, input, output, user: "alice", clock, live: false });
-  const events = (id: number, type: string) => app.core.service.timeline(id).filter((e) => e.type === type);
+  const events = async (id: number, type: string) => (await app.core.service.timeline(id)).filter((e) => e.type === type);
   return { text, app, clock, events };
 }
 
@@ -40,15 +40,15 @@ describe("drill: a long clock jump", () => {
     // Up to the jump each warning went out at its own time, in order.
     expect(beforeJump).toContain("Half the reporting time is gone");
     expect(beforeJump).toContain("CAC report OVERDUE by 1 h 00 min");
-    expect(events(1, "countdown_warning")).toHaveLength(10);
+    expect(await events(1, "countdown_warning")).toHaveLength(10);
     // The jump: one catch-up for each incident, and nothing else from the countdown.
     expect(jump.match(/Catch-up: /g)).toHaveLength(2);
     expect(jump).not.toContain("⏳");
     expect(jump.split("\n").length).toBeLessThan(80);
-    expect(events(1, "countdown_catch_up")).toHaveLength(1);
-    expect(events(2, "countdown_catch_up")).toHaveLength(1);
-    expect(events(1, "countdown_warning")).toHaveLength(10);
-    expect(events(2, "countdown_warning")).toHaveLength(0);
+    expect(await events(1, "countdown_catch_up")).toHaveLength(1);
+    expect(await events(2, "countdown_catch_up")).toHaveLength(1);
+    expect(await events(1, "countdown_warning")).toHaveLength(10);
+    expect(await events(2, "countdown_warning")).toHaveLength(0);
     expect(jump).toContain("-- clock: 2027-04-06 14:00 CST");
     expect(clock.now().toISO()).toBe("2027-04-06T06:00:00.000Z");
     // The countdown carries on from the new time: the next reminder is still planned.
@@ -58,7 +58,7 @@ describe("drill: a long clock jump", () => {
   it("a short jump still fires each warning at its own time", async () => {
     const { text, events } = await drill(["/incident open Payment DB outage", "/incident facts personal_info_people=1200000 operator_type=ordinary cii_affected=false", "/clock +12h"]);
     expect(text).not.toContain("Catch-up");
-    expect(events(1, "countdown_warning").length).toBeGreaterThan(30);
+    expect((await events(1, "countdown_warning")).length).toBeGreaterThan(30);
   });
 
   it("counts what stepping would fire, an overdue clock's every reminder included, up to a cap", async () => {
@@ -66,9 +66,9 @@ describe("drill: a long clock jump", () => {
     const now = clock.now().toMillis();
     const h = 3_600_000;
     // Half-time, 60, 30, 15 and 5 minutes before, the deadline at 4 h, then every 15 minutes.
-    expect(warningsUntil(app.db, app.pack.countdown, now + 3 * h, 1000)).toBe(2);
-    expect(warningsUntil(app.db, app.pack.countdown, now + 4 * h, 1000)).toBe(6);
-    expect(warningsUntil(app.db, app.pack.countdown, now + 5 * h, 1000)).toBe(10);
-    expect(warningsUntil(app.db, app.pack.countdown, now + 400 * 24 * h, 1000)).toBe(1001);
+    expect(await warningsUntil(app.store, app.pack.countdown, now + 3 * h, 1000)).toBe(2);
+    expect(await warningsUntil(app.store, app.pack.countdown, now + 4 * h, 1000)).toBe(6);
+    expect(await warningsUntil(app.store, app.pack.countdown, now + 5 * h, 1000)).toBe(10);
+    expect(await warningsUntil(app.store, app.pack.countdown, now + 400 * 24 * h, 1000)).toBe(1001);
   });
 });

@@ -39,7 +39,7 @@ describe("the terminal never receives control characters", () => {
 
   it("text stored before input was cleaned is cleaned on its way to the terminal", async () => {
     const { app, clock } = drillApp();
-    app.core.service.open({ title: `Old ${ESC}]0;pwned\u0007row${ESC}[2J\u202E`, actor: "alice", platform: "shell", channelId: "inc-old", channelName: "inc-old" });
+    (await app.core.service.open({ title: `Old ${ESC}]0;pwned\u0007row${ESC}[2J\u202E`, actor: "alice", platform: "shell", channelId: "inc-old", channelName: "inc-old" }));
     const text = await shell(app, clock, [`/as bob${ESC}[8m`, "/as alice", "/join inc-old", "/incident status"]);
     expect(text).toContain("Incident #1: Old row");
     expect(text).not.toMatch(TERMINAL_CONTROL);

@@ -71,12 +71,12 @@ describe("shell adapter, scripted", () => {
     }
     // After the filing, the report clock is silent: no warning at 13:45 or 14:00.
     expect(text).not.toContain("OVERDUE by 45 min");
-    const types = app.core.service.timeline(1).map((e) => e.type);
+    const types = (await app.core.service.timeline(1)).map((e) => e.type);
     expect(types.filter((t) => t === "countdown_warning")).toHaveLength(8);
     expect(types.filter((t) => t === "report_item_set")).toHaveLength(7);
     expect(types).toContain("report_submitted");
     expect(types[types.length - 1]).toBe("incident_resolved");
-    expect(verifyChain(app.db)).toEqual({ ok: true, events: app.core.service.timeline(1).length });
+    expect(verifyChain(app.db)).toEqual({ ok: true, events: (await app.core.service.timeline(1)).length });
   });
 
   it("fills a form field by field and re-asks only the fields that were wrong", async () => {
@@ -96,7 +96,7 @@ describe("shell adapter, scripted", () => {
     expect(text).toContain("incomplete_reason: Items 1 and 2 are empty");
     expect(text).toContain("Initial report recorded as filed via Fax (ref FAX-1) at 2026-03-02 09:00 CST");
     expect(text).toContain("reason recorded: Operator and impact still being established by the DBA team");
-    expect(app.core.service.snapshot(1).initialFiled).toBe(true);
+    expect((await app.core.service.snapshot(1)).initialFiled).toBe(true);
   });
 
   it("answers unknown shell commands and bad clock steps without stopping", async () => {

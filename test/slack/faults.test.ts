@@ -42,7 +42,7 @@ describe("Slack adapter: bad input, strangers, taken names, rate limits, crashes
     const errors = answer.json?.errors as Record<string, string>;
     expect(Object.keys(errors).sort()).toEqual(["direct_loss_rmb", "personal_info_people", "province_population_pct"]);
     for (const message of Object.values(errors)) expect(message.length).toBeGreaterThan(0);
-    const snap = h.app.core.service.snapshot(1);
+    const snap = (await h.app.core.service.snapshot(1));
     expect(snap.facts.operator_type).toBeUndefined();
     expect(h.fake.callsOf("chat.update")).toHaveLength(updatesBefore);
   });
@@ -54,7 +54,7 @@ describe("Slack adapter: bad input, strangers, taken names, rate limits, crashes
     expect(said.body.response_type).toBe("ephemeral");
     expect(String(said.body.text)).toContain("Only members of the incident channel");
     expect(h.fake.callsOf("conversations.members").length).toBeGreaterThan(0);
-    expect(h.app.core.service.snapshot(1).facts.operator_type).toBeUndefined();
+    expect((await h.app.core.service.snapshot(1)).facts.operator_type).toBeUndefined();
   });
 
   it("invites a new role holder, who may then act", async () => {

@@ -32,14 +32,14 @@ describe("Slack: mentions and links typed by users are shown as text", () => {
     expect(topics[0]).toContain("&lt;");
     expect(topics[0]).toContain("&amp;");
     expect(topics[0]).not.toMatch(/[<>]/);
-    expect(h.app.core.service.get(1).title).toContain("outage");
+    expect((await h.app.core.service.get(1)).title).toContain("outage");
   });
 
   it("the mention the core means still pings: a role holder named in a command", async () => {
     await h.command("role compliance <@UCAROL|carol>", ALICE, channel);
     const said = await h.fake.waitFor((c) => c.method === "chat.postMessage" && String(c.body.text).includes("is now the compliance"));
     expect(String(said.body.text)).toContain("<@UCAROL> is now the compliance of incident #1.");
-    expect(h.app.core.service.snapshot(1).roles.compliance).toBe("UCAROL");
+    expect((await h.app.core.service.snapshot(1)).roles.compliance).toBe("UCAROL");
   });
 
   it("a topic is cut to Slack's 250 characters without splitting an escape", async () => {

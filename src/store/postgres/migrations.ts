@@ -190,6 +190,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   INSERT INTO timeline_head (id, events, hash) VALUES (1, 0, repeat('0', 64));
   `,
+  /* 3 */ `
+  -- A claimed outbox row carries a lease: a replica that dies mid-delivery leaves rows that
+  -- another one takes over once the lease has run out (epoch ms). SQLite's version 5.
+  ALTER TABLE outbox ADD COLUMN lease_until BIGINT;
+  `,
 ];
 
 /**

@@ -50,6 +50,11 @@ export async function markWarningQueued(sql: Sql, id: number, at: number, outbox
   await sql.run("UPDATE warnings SET status = 'queued', queued_at = ?, outbox_key = ? WHERE id = ?", at, outboxKey, id);
 }
 
+/** Pending warnings due by `until`, in due order, at most `limit` (a clock jump counts what it would post). */
+export function pendingWarningsUntil(sql: Sql, until: number, limit: number): Promise<WarningRow[]> {
+  return sql.all<WarningRow>("SELECT * FROM warnings WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?", until, limit);
+}
+
 export async function nextWarningDue(sql: Sql): Promise<number | undefined> {
   const row = await sql.get<{ due: number | null }>("SELECT min(due_at) AS due FROM warnings WHERE status = 'pending'");
   return row?.due ?? undefined;
@@ -106,7 +111,7 @@ export async function enqueueCard(sql: Sql, incidentId: number, platform: string
 export async function claimOutbox(sql: Sql, owner: string, now: number, leaseMs: number, limit = 100): Promise<OutboxRow[]> {
   const rows = await sql.all<OutboxRow & { status: string }>(
     `SELECT id, key, incident_id, platform, channel_id, kind, message, attempts, status FROM outbox
-     WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until < ?)
+     WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND COALESCE(lease_until, 0) < ?)
      ORDER BY id LIMIT ?${skipLocked(sql)}`,
     now,
     now,
@@ -119,15 +124,39 @@ export async function claimOutbox(sql: Sql, owner: string, now: number, leaseMs:
   return rows.map(({ status: _status, ...row }) => row);
 }
 
-/** Rows this owner left "sending" in an earlier life: handed out again at once. */
-export async function releaseOwnClaims(sql: Sql, ownerPrefix: string, currentOwner: string): Promise<number> {
+/**
+ * A process lost its claims: rows left "sending" by anyone but `currentOwner` go back to
+ * pending at once, as an attempt (they may have reached the platform). Only for a database
+ * that one process uses at a time (SQLite): with replicas, claims expire with their lease.
+ */
+export async function releaseOtherClaims(sql: Sql, currentOwner: string): Promise<number> {
   return (
     await sql.run(
-      "UPDATE outbox SET status = 'pending', claimed_by = NULL, lease_until = NULL, attempts = attempts + 1 WHERE status = 'sending' AND claimed_by LIKE ? AND claimed_by != ?",
-      `${ownerPrefix}%`,
+      `UPDATE outbox SET status = 'pending', claimed_by = NULL, lease_until = NULL, attempts = attempts + 1
+       WHERE status = 'sending' AND (claimed_by IS NULL OR claimed_by != ?)`,
       currentOwner,
     )
   ).changes;
+}
+
+/** Rows whose claim ran out (the process holding them died) go back to pending, as an attempt. */
+export async function releaseExpiredClaims(sql: Sql, now: number): Promise<number> {
+  return (
+    await sql.run(
+      `UPDATE outbox SET status = 'pending', claimed_by = NULL, lease_until = NULL, attempts = attempts + 1
+       WHERE status = 'sending' AND COALESCE(lease_until, 0) < ?`,
+      now,
+    )
+  ).changes;
+}
+
+/**
+ * Keep a claim before working on it. False when the row is no longer this owner's: another
+ * process took it over after the lease ran out, or it was re-armed (a card) and waits pending.
+ */
+export async function renewOutboxLease(sql: Sql, id: number, owner: string, leaseUntil: number): Promise<boolean> {
+  const r = await sql.run("UPDATE outbox SET lease_until = ? WHERE id = ? AND status = 'sending' AND claimed_by = ?", leaseUntil, id, owner);
+  return r.changes === 1;
 }
 
 /** Sent, with the warnings it carries. A card re-armed meanwhile stays pending. */

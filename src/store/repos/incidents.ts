@@ -128,3 +128,27 @@ export async function setDisclosureCleared(sql: Sql, id: number, at: string | nu
 export async function setCardMessage(sql: Sql, id: number, messageId: string): Promise<void> {
   await sql.run("UPDATE incidents SET card_message_id = ? WHERE id = ?", messageId, id);
 }
+
+/**
+ * Names of a platform's war rooms that start with `base` (held by any incident, open or not).
+ * Taken under a per-platform lock on PostgreSQL, so two replicas never reserve the same name.
+ */
+export async function takenChannelNames(sql: Sql, platform: string, base: string): Promise<Set<string>> {
+  if (sql.dialect === "postgres") await sql.get("SELECT pg_advisory_xact_lock(hashtext(?)) AS locked", `warroom:channel-names:${platform}`);
+  const rows = await sql.all<{ name: string | null; id: string | null }>(
+    `SELECT channel_name AS name, channel_id AS id FROM incidents
+     WHERE platform = ? AND (channel_name = ? OR channel_id = ? OR substr(channel_name, 1, ?) = ? OR substr(channel_id, 1, ?) = ?)`,
+    platform,
+    base,
+    base,
+    base.length + 1,
+    `${base}-`,
+    base.length + 1,
+    `${base}-`,
+  );
+  return new Set(rows.flatMap((r) => [r.name, r.id]).filter((x): x is string => x !== null));
+}
+
+export async function setChannel(sql: Sql, id: number, channelId: string, channelName: string): Promise<void> {
+  await sql.run("UPDATE incidents SET channel_id = ?, channel_name = ? WHERE id = ?", channelId, channelName, id);
+}
