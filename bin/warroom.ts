@@ -77,6 +77,8 @@ function openDb(target: DbTarget, options: OpenOptions): Db {
 
 function cmdClassify(args: string[]): void {
   if (args.length > 1) throw new CliError("classify takes one FILE (or - for standard input)");
+  const option = args.find((a) => a.startsWith("-") && a !== "-");
+  if (option) throw new CliError(`classify takes no option "${option.slice(0, 40)}"\n${USAGE}`);
   const pack = loadRulePack(loadRulesOverride());
   let json: unknown;
   try {
@@ -251,7 +253,13 @@ async function cmdStart(args: string[]): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   // A .env in the working directory is read; variables already set win.
-  if (existsSync(".env")) process.loadEnvFile(".env");
+  if (existsSync(".env")) {
+    try {
+      process.loadEnvFile(".env");
+    } catch (err) {
+      throw new CliError(`cannot read .env: ${(err as Error).message.split("\n")[0]}`);
+    }
+  }
   const [command, ...args] = argv;
   switch (command) {
     case "classify":
@@ -278,7 +286,7 @@ async function main(argv: string[]): Promise<void> {
 const KNOWN = [CliError, ConfigError, RulePackError, FactsError, IncidentError];
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (KNOWN.some((k) => err instanceof k) || (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+  if (KNOWN.some((k) => err instanceof k) || String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS_")) {
     process.stderr.write(`warroom: ${(err as Error).message.split("\n")[0]}\n`);
     if ((err as Error).message.includes("\n")) process.stderr.write(`${(err as Error).message.split("\n").slice(1).join("\n")}\n`);
     process.exit(2);

@@ -99,7 +99,11 @@ export const open: CommandDef = {
       if (!awareAt) throw new UsageError(`--aware ${echo(args.flags.aware)}: not an ISO-8601 time (e.g. 2026-03-02T09:00+08:00)`, USAGE);
     }
     const facts = factWords.length ? parseFactsText(core.pack, factWords.map((w) => w.replace(/=(.*\s.*)$/, '="$1"')).join(" ")) : {};
-    if (typeof facts.aware_at === "string") awareAt ??= DateTime.fromISO(facts.aware_at, { zone: "utc" });
+    if (typeof facts.aware_at === "string") {
+      // Two times of awareness cannot both be meant; taking either could move the deadline.
+      if (awareAt) throw new UsageError("The time of awareness is given twice (--aware and aware_at=): give it once.", USAGE);
+      awareAt = DateTime.fromISO(facts.aware_at, { zone: "utc" });
+    }
     return openIncident(core, ctx.port, ctx.actor, {
       title,
       awareAt,

@@ -42,7 +42,15 @@ export async function runShell(o: ShellOptions): Promise<void> {
   const known: { id: string; members: string[] }[] = [];
   for (const i of await o.app.core.service.list()) {
     if (i.platform !== "shell" || !i.channelId || i.status === "closed") continue;
-    known.push({ id: i.channelId, members: [i.openedBy, ...Object.values((await o.app.core.service.snapshot(i.id)).roles)] });
+    const roles = await o.app.core.service.snapshot(i.id).then(
+      (snap) => Object.values(snap.roles),
+      (err: unknown) => {
+        // One damaged incident must not keep the war room shut: it is named, the rest open.
+        o.output.write(`!! incident #${i.id}: ${(err as Error).message}\n`);
+        return [];
+      },
+    );
+    known.push({ id: i.channelId, members: [i.openedBy, ...roles] });
   }
   const port = new ShellPort(write, known);
   o.app.attach(port);

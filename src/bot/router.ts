@@ -127,13 +127,16 @@ export class Router implements BotHandlers {
    * a gap in the table must not become a right for everyone.
    */
   private async authorise(name: string, mutating: boolean, actor: Actor, incident: Incident | undefined): Promise<void> {
-    if (!incident || !mutating) return;
+    // A private war room is private for reading too: its card and timeline stay inside it.
+    if (!incident || (!mutating && !incident.private)) return;
     if (incident.channelId) {
       const port = this.core.ports.get(incident.platform);
       if (incident.platform !== actor.platform || (port && !(await port.isMember(incident.channelId, actor.id)))) {
-        throw new PermissionError(`Only members of the incident channel${incident.channelName ? ` #${incident.channelName}` : ""} can change incident #${incident.id}.`);
+        const verb = mutating ? "change" : "see";
+        throw new PermissionError(`Only members of the incident channel${incident.channelName ? ` #${incident.channelName}` : ""} can ${verb} incident #${incident.id}.`);
       }
     }
+    if (!mutating) return;
     const allowed = this.core.pack.rights[name];
     if (!allowed?.length) {
       throw new PermissionError(`Nobody may use /incident ${name}: the deployment's rule pack gives no rights for it (rights.${name}).`);

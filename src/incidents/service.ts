@@ -153,7 +153,14 @@ export class IncidentService {
 
   private async factsOf(sql: Sql, id: number, awareAt: string): Promise<Facts> {
     const out: Facts = {};
-    for (const r of await details.factsOf(sql, id)) out[r.name] = JSON.parse(r.value) as FactValue;
+    for (const r of await details.factsOf(sql, id)) {
+      try {
+        out[r.name] = JSON.parse(r.value) as FactValue;
+      } catch {
+        // Never guessed or dropped: a missing fact could relax the clock.
+        throw new IncidentError(`Fact ${r.name} of incident #${id} cannot be read: the database was changed outside warroom. Run warroom verify.`);
+      }
+    }
     out.aware_at = awareAt;
     return out;
   }
@@ -363,6 +370,29 @@ export class IncidentService {
     return changed;
   }
 
+  /**
+   * Moving awareness later moves the deadline later: only the commander or the compliance
+   * lead may, and never past the moment warroom was told (the incident's opening) nor past a
+   * filing or the end of handling already recorded. Earlier is always allowed: it tightens.
+   */
+  private async checkAwarenessMove(sql: Sql, incident: Incident, to: DateTime, actor: string): Promise<void> {
+    if (to.toMillis() <= ms(incident.awareAt)) return;
+    const roles = await details.rolesOf(sql, incident.id);
+    if (!roles.some((r) => (r.role === "commander" || r.role === "compliance") && r.user_id === actor)) {
+      throw new IncidentError("A later time of awareness moves the report deadline later: only the incident's commander or compliance lead may change it that way.");
+    }
+    const bounds = [
+      { at: incident.createdAt, what: "the incident was opened" },
+      ...(await details.submissionsOf(sql, incident.id)).map((s) => ({ at: s.submitted_at, what: `the ${s.kind} report was filed` })),
+      ...(incident.resolvedAt ? [{ at: incident.resolvedAt, what: "handling ended" }] : []),
+    ];
+    const first = bounds.sort((a, b) => ms(a.at) - ms(b.at))[0];
+    if (first && to.toMillis() > ms(first.at)) {
+      const when = DateTime.fromISO(first.at, { zone: "utc" }).setZone(this.pack.authority_zone).toFormat("yyyy-MM-dd HH:mm");
+      throw new IncidentError(`The time of awareness cannot be after ${first.what} (${when} CST).`);
+    }
+  }
+
   setFacts(id: number, update: Record<string, FactValue | null>, actor: string): Promise<FactsChange> {
     return this.store.tx(async (sql) => {
       const incident = toIncident(await this.row(sql, id, true));
@@ -374,6 +404,7 @@ export class IncidentService {
       if (typeof aware === "string" && aware !== incident.awareAt) {
         const dt = DateTime.fromISO(aware, { zone: "utc" });
         this.checkNotFuture(dt, "time of awareness");
+        await this.checkAwarenessMove(sql, incident, dt, actor);
         awareAt = iso(dt);
         await incidents.setAwareAt(sql, id, awareAt);
         await this.event(sql, id, actor, "fact_set", { fact: "aware_at", from: incident.awareAt, to: awareAt });
@@ -597,6 +628,11 @@ export class IncidentService {
       const snap = await this.snapshotIn(sql, id);
       if (snap.incident.status === "closed") throw new IncidentError(`Incident #${id} is already closed.`);
       if (snap.incident.status !== "resolved") throw new IncidentError(`Resolve incident #${id} first (/incident resolve).`);
+      if (snap.incident.reportability === "undetermined") {
+        throw new IncidentError(
+          `Whether incident #${id} must be reported is undetermined again: enter the facts (/incident facts) or record an assessment (/incident assess not-reportable --reason "…") before closing.`,
+        );
+      }
       if (snap.incident.reportability === "reportable" && !snap.finalFiled) {
         throw new IncidentError("The post-incident report has not been recorded as filed: /incident submitted <channel> [reference] --kind final.");
       }

@@ -25,6 +25,9 @@ describe("the clock never relaxes on unknown facts (seen 1)", () => {
     expect(card).toContain("MAJOR 较大 so far (provisional)");
     expect(card).toContain("Why provisional: 1 h applies until CII involvement and the operator type are entered.");
     expect(card).toContain("Report to (every recipient that could apply)");
+    const draft = textOf(await h.say("report"));
+    expect(draft).toContain("- **Why provisional**: 1 h applies until CII involvement and the operator type are entered.");
+    expect(draft).toContain("- **暂定原因**: 在录入是否涉及关键信息基础设施和报告主体类型之前，按1小时时限计时。");
   });
 
   it("relaxes to 2 h only once CII is ruled out, and to 4 h only once the operator type is known", async () => {
@@ -212,13 +215,15 @@ describe("rights: every subcommand × role", () => {
     update: "update Backup server reached",
     "police reported": "police reported Station 4",
     "disclose block": "disclose block Not yet",
+    "disclose approve": "disclose approve --checked police_prefecture Statement v1",
+    "final edit": "final edit 1 Weak credentials",
     role: "role scribe @zed",
     assess: 'assess not-reportable --reason "staging"',
     submitted: "submitted hotline R1 --incomplete early",
     resolve: "resolve",
     close: "close",
   };
-  const ROLE_ONLY = new Set(["police reported", "disclose block", "role", "assess", "submitted", "resolve", "close"]);
+  const ROLE_ONLY = new Set(["police reported", "disclose block", "disclose approve", "role", "assess", "submitted", "resolve", "close"]);
   const ROLES = ["commander", "compliance", "scribe", "member"] as const;
 
   for (const who of ROLES) {
