@@ -21,6 +21,8 @@ export interface AppOptions {
   clock?: Clock;
   /** An already open database (tests); otherwise config.dbPath is opened. */
   db?: Db;
+  /** An already open store of any engine (PostgreSQL); it wins over `db` and config.dbPath. */
+  store?: Store;
   log?: Logger;
 }
 
@@ -32,10 +34,10 @@ export interface App {
   pack: RulePack;
   /** The store every part of the core speaks through. */
   store: Store;
-  /** The SQLite database behind the store (the embedded engine). */
-  db: Db;
+  /** The SQLite database behind the store; reading it on another engine throws (tests and SQLite tools only). */
+  readonly db: Db;
   /** For GET /healthz: the store's engine and whether it answers. */
-  health(): { backend: string; database: boolean };
+  health(): Promise<{ backend: string; database: boolean }>;
   /** Register a platform's port so commands and the outbox can reach it. */
   attach(port: ChatPort): void;
   close(): Promise<void>;
@@ -51,10 +53,10 @@ export function createApp(options: AppOptions): App {
   const pack = loadRulePack(options.config.rulesOverride);
   loadTemplates();
   const log = options.log ?? consoleLogger;
-  const db = options.db ?? openDatabase(options.config.dbPath, { warn: (m) => log.info(m) });
+  const db = options.store ? undefined : (options.db ?? openDatabase(options.config.dbPath, { warn: (m) => log.info(m) }));
   const clock = options.clock ?? systemClock;
   const ports = new Map<string, ChatPort>();
-  const store = new SqliteStore(db);
+  const store = options.store ?? new SqliteStore(db as Db);
   const service = new IncidentService(store, pack, clock);
   const presentOptions = () => ({ pack, displayZone: options.config.displayZone, now: clock.now().toMillis() });
   const outbox = new Outbox({
@@ -102,19 +104,17 @@ export function createApp(options: AppOptions): App {
     outbox,
     pack,
     store,
-    db,
-    health: () => {
-      try {
-        return { backend: "sqlite", database: db.prepare("SELECT 1").get() !== undefined };
-      } catch {
-        return { backend: "sqlite", database: false };
-      }
+    get db(): Db {
+      if (!db) throw new Error(`the store is ${store.dialect}: there is no SQLite database behind it`);
+      return db;
     },
+    health: async () => ({ backend: store.dialect, database: await store.ping() }),
     attach: (port) => ports.set(port.platform, port),
     close: async () => {
       await engine.stop();
-      await store.close();
-      if (!options.db) db.close();
+      // A store or database handed in stays its owner's to close.
+      if (!options.store) await store.close();
+      if (db && !options.db) db.close();
     },
   };
 }

@@ -11,21 +11,24 @@ export interface HealthState {
 }
 
 /** 200 while the database answers, 503 when it does not: a load balancer stops sending work. */
-function answer(check: () => HealthState): (req: IncomingMessage, res: ServerResponse) => void {
+function answer(check: () => Promise<HealthState>): (req: IncomingMessage, res: ServerResponse) => void {
   return (_req, res) => {
-    const state = check();
-    res.writeHead(state.database ? 200 : 503, { "content-type": "application/json" });
-    res.end(JSON.stringify({ status: state.database ? "ok" : "database unreachable", backend: state.backend, database: state.database ? "ok" : "unreachable" }));
+    void check()
+      .catch((): HealthState => ({ backend: "unknown", database: false }))
+      .then((state) => {
+        res.writeHead(state.database ? 200 : 503, { "content-type": "application/json" });
+        res.end(JSON.stringify({ status: state.database ? "ok" : "database unreachable", backend: state.backend, database: state.database ? "ok" : "unreachable" }));
+      });
   };
 }
 
 /** GET /healthz on the receiver's own HTTP server (HTTP mode). */
-export function healthRoute(check: () => HealthState): CustomRoute {
+export function healthRoute(check: () => Promise<HealthState>): CustomRoute {
   return { path: HEALTH_PATH, method: ["GET"], handler: answer(check) };
 }
 
 /** Socket Mode has no inbound HTTP: a small server answers the health check alone. */
-export async function startHealthServer(port: number, host: string | undefined, check: () => HealthState): Promise<{ address: AddressInfo; close(): Promise<void> }> {
+export async function startHealthServer(port: number, host: string | undefined, check: () => Promise<HealthState>): Promise<{ address: AddressInfo; close(): Promise<void> }> {
   const ok = answer(check);
   const server: Server = createServer((req, res) => {
     if (req.method === "GET" && new URL(req.url ?? "/", "http://localhost").pathname === HEALTH_PATH) return ok(req, res);

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { harness, textOf } from "../support/harness.js";
+import { ENGINES, harnessOn, textOf, type Harness } from "../support/harness.js";
 
 const MAJOR = "facts personal_info_people=1200000 operator_type=ordinary cii_affected=false";
 
-function headlines(h: ReturnType<typeof harness>): string[] {
+function headlines(h: Harness): string[] {
   return h.port.messages(h.room()).map((m) => m.title ?? m.text.split("\n")[0] ?? "");
 }
 
-describe("countdown warnings", () => {
+describe.each(ENGINES)("%s: countdown warnings", (engine) => {
   it("posts half-time, 60/30/15/5 min, deadline and 15-minute overdue warnings in order, each once", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Payment DB outage");
     await h.say(MAJOR);
     await h.advance(4 * 60 + 31);
@@ -30,7 +30,7 @@ describe("countdown warnings", () => {
   });
 
   it("mentions the commander and compliance lead from 30 minutes before the deadline, not earlier", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Payment DB outage");
     await h.say(MAJOR);
     await h.say("role compliance <@carol>");
@@ -43,7 +43,7 @@ describe("countdown warnings", () => {
   });
 
   it("runs a provisional clock on the strictest possible deadline until facts come in, then re-plans", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     const opened = await h.say("open Something is wrong");
     expect(textOf(opened)).toContain("Provisional deadline 2026-03-02 10:00 CST");
     await h.advance(31);
@@ -59,7 +59,7 @@ describe("countdown warnings", () => {
   });
 
   it("stops the report clock on submission and starts the 30-day clock on resolution", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Payment DB outage");
     await h.say(MAJOR);
     await h.say("report edit 1 Acme Pay, payment database");
@@ -96,7 +96,7 @@ describe("countdown warnings", () => {
   });
 
   it("keeps a failed post and delivers it on the next sweep", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Payment DB outage");
     await h.say(MAJOR);
     h.port.failNextPosts = 1;
@@ -108,9 +108,9 @@ describe("countdown warnings", () => {
   });
 });
 
-describe("status card", () => {
+describe.each(ENGINES)("%s: status card", (engine) => {
   it("is posted, pinned and edited in place as level and deadline change", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Payment DB outage");
     const pinned = h.port.posts.filter((p) => p.pinned);
     expect(pinned).toHaveLength(1);

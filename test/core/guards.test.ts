@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { harness, textOf } from "../support/harness.js";
+import { ENGINES, harnessOn, textOf } from "../support/harness.js";
 import { createApp } from "../../src/app.js";
 import { FakeClock } from "../../src/time/clock.js";
 import { runTs } from "../support/run-ts.js";
@@ -13,9 +13,9 @@ const REPORTABLE = "facts personal_info_people=1200000 operator_type=ordinary ci
 const NOTHING_REPORTABLE =
   "cii_full_outage_minutes=0 cii_main_function_outage_minutes=0 portal_tier=other province_population_pct=0 prefecture_population_pct=0 essential_services_people=0 personal_info_people=0 important_data_harm=none direct_loss_rmb=0 tampered_site_tier=enterprise illegal_content_shares=0 illegal_content_views=0 spread_declared=none other_harm=none";
 
-describe("the time of awareness cannot be used to relax the clock", () => {
+describe.each(ENGINES)("%s: the time of awareness cannot be used to relax the clock", (engine) => {
   it("refuses a later awareness from a member without a role, and lets anyone move it earlier", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak");
     await h.say(REPORTABLE);
     h.port.channels.get(h.room())?.members.add("bob");
@@ -29,7 +29,7 @@ describe("the time of awareness cannot be used to relax the clock", () => {
   });
 
   it("never lets the commander move it past the opening, a filing or the end of handling", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak --aware 2026-03-02T08:00");
     await h.say(REPORTABLE);
     h.clock.advance({ hours: 2 });
@@ -44,16 +44,16 @@ describe("the time of awareness cannot be used to relax the clock", () => {
   });
 
   it("refuses two times of awareness in one open command", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     const r = await h.say("open W aware_at=2026-03-01T12:00 --aware 2026-03-02T08:00");
     expect(textOf(r)).toContain("The time of awareness is given twice (--aware and aware_at=): give it once.");
     expect(await h.app.core.service.list()).toEqual([]);
   });
 });
 
-describe("closing", () => {
+describe.each(ENGINES)("%s: closing", (engine) => {
   it("asks for facts or an assessment when reportability became undetermined after resolution", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Defacement");
     await h.say(`facts ${NOTHING_REPORTABLE}`);
     await h.say("resolve");
@@ -64,9 +64,9 @@ describe("closing", () => {
   });
 });
 
-describe("private war rooms", () => {
+describe.each(ENGINES)("%s: private war rooms", (engine) => {
   it("show their card and timeline to members only", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Secret --private");
     const outsider = { user: "mallory", channel: "general" };
     expect(textOf(await h.say("status --incident 1", outsider))).toContain("Only members of the incident channel #inc-20260302-secret can see incident #1.");
@@ -77,7 +77,7 @@ describe("private war rooms", () => {
 
 describe("bidi marks", () => {
   it("are stripped from titles like the other direction controls", async () => {
-    const h = harness();
+    const h = await harnessOn("sqlite");
     const r = await h.say("open \u200f\u200e\u061c");
     expect(textOf(r)).not.toContain("Opened incident");
     const ok = await h.say("open \u200fOutage");

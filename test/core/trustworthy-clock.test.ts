@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { harness, textOf, type Harness } from "../support/harness.js";
+import { ENGINES, harnessOn, textOf, type Harness } from "../support/harness.js";
 import { FORM_IDS } from "../../commands/forms.js";
 
 /** Every reportable criterion ruled out, typed as a command: the incident is general and not reportable. */
@@ -11,9 +11,9 @@ async function withItems(h: Harness): Promise<void> {
   await h.say("report edit 2 Leak found 09:00; access revoked");
 }
 
-describe("the clock never relaxes on unknown facts (seen 1)", () => {
+describe.each(ENGINES)("%s: the clock never relaxes on unknown facts (seen 1)", (engine) => {
   it("keeps 1 h after a reportable fact while CII involvement and the operator type are unknown, and says why", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak");
     const r = await h.say("facts personal_info_people=1200000");
     expect(textOf(r)).toContain("Provisional deadline 2026-03-02 10:00 CST");
@@ -31,7 +31,7 @@ describe("the clock never relaxes on unknown facts (seen 1)", () => {
   });
 
   it("relaxes to 2 h only once CII is ruled out, and to 4 h only once the operator type is known", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak");
     await h.say("facts personal_info_people=1200000 cii_affected=false");
     expect((await h.app.core.service.snapshot(1)).clock).toMatchObject({ hours: 2, provisional: true });
@@ -42,7 +42,7 @@ describe("the clock never relaxes on unknown facts (seen 1)", () => {
   });
 
   it("warnings say why the clock is provisional", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak");
     await h.say("facts personal_info_people=1200000");
     await h.advance(31);
@@ -51,9 +51,9 @@ describe("the clock never relaxes on unknown facts (seen 1)", () => {
   });
 });
 
-describe("'not reportable' only when it is known (seen 2)", () => {
+describe.each(ENGINES)("%s: 'not reportable' only when it is known (seen 2)", (engine) => {
   it("one harmless fact leaves reportability open: the clock, the card and the disclosure gate stay", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Defacement");
     const r = await h.say("facts tampered_site_tier=enterprise");
     expect(textOf(r)).not.toContain("no report");
@@ -68,7 +68,7 @@ describe("'not reportable' only when it is known (seen 2)", () => {
   });
 
   it("becomes not reportable when every reportable criterion is known not to fire", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Defacement");
     await h.say(`facts ${NOTHING_REPORTABLE}`);
     const snap = (await h.app.core.service.snapshot(1));
@@ -79,9 +79,9 @@ describe("'not reportable' only when it is known (seen 2)", () => {
   });
 });
 
-describe("assessment instead of guessing", () => {
+describe.each(ENGINES)("%s: assessment instead of guessing", (engine) => {
   it("records a not-reportable judgement with the facts still unknown, as a timeline event", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Defacement");
     await h.say("facts tampered_site_tier=enterprise illegal_content_shares=10");
     const card = h.port.card(h.room());
@@ -103,7 +103,7 @@ describe("assessment instead of guessing", () => {
   });
 
   it("the card button opens a form that needs a reason", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Defacement");
     const opened = await h.app.router.action({ actor: { platform: "test", id: "alice" }, channelId: h.room(), action: "assess_not-reportable", value: "1" });
     expect(opened.form?.form.id).toBe(FORM_IDS.assess);
@@ -115,7 +115,7 @@ describe("assessment instead of guessing", () => {
   });
 
   it("is refused when the facts already decide, and for anyone but the commander or compliance lead", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak");
     h.port.channels.get(h.room())?.members.add("bob");
     const member = await h.say('assess not-reportable --reason "looks minor"', { user: "bob" });
@@ -127,7 +127,7 @@ describe("assessment instead of guessing", () => {
   });
 
   it("is undone by a fact that makes the incident reportable, and says loudly that the deadline has passed", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Defacement");
     await h.say('assess not-reportable --reason "Internal page"');
     expect((await h.app.core.service.snapshot(1)).clock).toBeNull();
@@ -145,7 +145,7 @@ describe("assessment instead of guessing", () => {
   });
 
   it("says the deadline already passed when the revocation comes late", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Defacement");
     await h.say('assess not-reportable --reason "Internal page"');
     h.clock.advance({ hours: 5 });
@@ -155,9 +155,9 @@ describe("assessment instead of guessing", () => {
   });
 });
 
-describe("rights (seen 3)", () => {
+describe.each(ENGINES)("%s: rights (seen 3)", (engine) => {
   it("refuses a member who makes themselves commander, and any self-granted role", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak");
     h.port.channels.get(h.room())?.members.add("mallory");
     const self = await h.say("role commander @mallory", { user: "mallory" });
@@ -171,7 +171,7 @@ describe("rights (seen 3)", () => {
   });
 
   it("stops a member from filing and resolving: the countdown keeps running", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak");
     await h.say("facts personal_info_people=1200000 operator_type=ordinary cii_affected=false");
     await withItems(h);
@@ -182,18 +182,19 @@ describe("rights (seen 3)", () => {
     const snap = (await h.app.core.service.snapshot(1));
     expect(snap.initialFiled).toBe(false);
     expect(snap.incident.status).toBe("open");
-    expect((h.app.db.prepare("SELECT count(*) AS n FROM warnings WHERE incident_id = 1 AND status = 'pending'").get() as { n: number }).n).toBeGreaterThan(0);
+    const pending = await h.app.store.read((sql) => sql.get<{ n: number }>("SELECT count(*) AS n FROM warnings WHERE incident_id = 1 AND status = 'pending'"));
+    expect(pending?.n).toBeGreaterThan(0);
   });
 
-  it("every changing subcommand has a rights entry in the shipped rule pack", () => {
-    const h = harness();
+  it("every changing subcommand has a rights entry in the shipped rule pack", async () => {
+    const h = await harnessOn(engine);
     const changing = h.app.router.list().filter((d) => d.mutates !== false && d.needsIncident).map((d) => d.name);
     expect(changing.length).toBeGreaterThan(8);
     for (const name of changing) expect(h.app.core.pack.rights[name], name).toBeDefined();
   });
 
   it("refuses a changing subcommand the rights table does not name (fail closed)", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak");
     delete (h.app.core.pack.rights as Record<string, unknown>).update;
     try {
@@ -205,7 +206,7 @@ describe("rights (seen 3)", () => {
   });
 });
 
-describe("rights: every subcommand × role", () => {
+describe.each(ENGINES)("%s: rights: every subcommand × role", (engine) => {
   // What each holder may run in the incident channel; "member" holds no role.
   const RUNS: Record<string, string> = {
     facts: "facts direct_loss_rmb=100",
@@ -230,7 +231,7 @@ describe("rights: every subcommand × role", () => {
     for (const [name, text] of Object.entries(RUNS)) {
       const allowed = !ROLE_ONLY.has(name) || who === "commander" || who === "compliance";
       it(`${who} ${allowed ? "may" : "may not"} run ${name}`, async () => {
-        const h = harness();
+        const h = await harnessOn(engine);
         await h.say("open Leak", { user: "olga" });
         for (const u of ["cmd", "cmp", "scr", "mem"]) h.port.channels.get(h.room())?.members.add(u);
         await h.say("role commander @cmd", { user: "olga" });
@@ -249,9 +250,9 @@ describe("rights: every subcommand × role", () => {
   }
 });
 
-describe("filings that make sense (seen 4)", () => {
+describe.each(ENGINES)("%s: filings that make sense (seen 4)", (engine) => {
   it("refuses a filing time before awareness or in the future", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak");
     await withItems(h);
     const ancient = await h.say("submitted hotline X --at 1999-01-01T00:00");
@@ -264,7 +265,7 @@ describe("filings that make sense (seen 4)", () => {
   });
 
   it("refuses an initial report without items 1 and 2 unless the reason is recorded", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak");
     await h.say("facts personal_info_people=1200000");
     const refused = await h.say("submitted hotline X");
@@ -283,7 +284,7 @@ describe("filings that make sense (seen 4)", () => {
   });
 
   it("a level change after the initial report owes an update report, with a warning and the onward duty on the card", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak");
     await h.say("facts personal_info_people=1200000 operator_type=ordinary cii_affected=false");
     await withItems(h);
@@ -299,7 +300,7 @@ describe("filings that make sense (seen 4)", () => {
   });
 
   it("resolve --at records when handling ended; the 30-day clock runs from it", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak");
     await h.say("facts personal_info_people=1200000 operator_type=ordinary cii_affected=false");
     h.clock.advance({ hours: 6 });
@@ -313,7 +314,7 @@ describe("filings that make sense (seen 4)", () => {
   });
 
   it("asks for facts or an assessment before resolving an incident whose reportability is undetermined", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak");
     await h.say("facts tampered_site_tier=enterprise");
     const r = await h.say("resolve");
@@ -325,7 +326,7 @@ describe("filings that make sense (seen 4)", () => {
   });
 
   it("the summary report's form defaults to the initial report's channel", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak");
     await h.say("facts personal_info_people=1200000 operator_type=ordinary cii_affected=false");
     await withItems(h);
@@ -344,9 +345,9 @@ describe("filings that make sense (seen 4)", () => {
   });
 });
 
-describe("ransomware details (Article 7, item 2)", () => {
+describe.each(ENGINES)("%s: ransomware details (Article 7, item 2)", (engine) => {
   it("asks for the ransom amount, payment method and date, and the draft carries them", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Ransomware");
     const before = await h.say("report edit");
     expect(before.form?.form.fields.map((f) => f.name)).not.toContain("ransom_amount");
@@ -368,9 +369,9 @@ describe("ransomware details (Article 7, item 2)", () => {
   });
 });
 
-describe("contradictions and duplicates", () => {
+describe.each(ENGINES)("%s: contradictions and duplicates", (engine) => {
   it("refuses cii_affected=false with a CII outage, naming both, in one command or against a stored fact", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Outage");
     const same = await h.say("facts cii_affected=false cii_full_outage_minutes=30");
     expect(textOf(same)).toContain("cii_affected=false contradicts cii_full_outage_minutes=30");
@@ -382,7 +383,7 @@ describe("contradictions and duplicates", () => {
   });
 
   it("marks both fields in the facts form", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Outage");
     const r = await h.app.router.submitForm({
       actor: { platform: "test", id: "alice" },
@@ -395,7 +396,7 @@ describe("contradictions and duplicates", () => {
   });
 
   it("refuses the same fact twice in one command, naming both values", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak");
     const r = await h.say("facts personal_info_people=2000000 personal_info_people=10");
     expect(textOf(r)).toContain("personal_info_people is given twice (personal_info_people=2000000 and personal_info_people=10)");
@@ -403,9 +404,9 @@ describe("contradictions and duplicates", () => {
   });
 });
 
-describe("decision support, not legal advice", () => {
+describe.each(ENGINES)("%s: decision support, not legal advice", (engine) => {
   it("says so in help and in the draft", async () => {
-    const h = harness();
+    const h = await harnessOn(engine);
     await h.say("open Leak");
     expect(textOf(await h.say("help"))).toContain("warroom is decision support, not legal advice: the operator decides and files.");
     const draft = textOf(await h.say("report"));

@@ -1,5 +1,9 @@
 import { createApp, type App } from "../../src/app.js";
 import { openDatabase } from "../../src/store/db.js";
+import { openStore } from "../../src/store/open.js";
+import type { Store } from "../../src/store/sql.js";
+import { onTestFinished } from "vitest";
+import { createTestDatabase } from "./postgres.js";
 import { FakeClock } from "../../src/time/clock.js";
 import type { Reply } from "../../src/bot/adapter.js";
 import { RecordingPort } from "./recording-port.js";
@@ -17,12 +21,12 @@ export interface Harness {
   advance(minutes: number, stepMinutes?: number): Promise<void>;
 }
 
-export function harness(start = "2026-03-02T09:00:00+08:00", displayZone = "Europe/Berlin"): Harness {
+export function harness(start = "2026-03-02T09:00:00+08:00", displayZone = "Europe/Berlin", store?: Store): Harness {
   const clock = new FakeClock(start);
   const errors: string[] = [];
   const app = createApp({
     config: { dbPath: ":memory:", displayZone, sweepCron: "*/15 * * * * *" },
-    db: openDatabase(":memory:"),
+    ...(store ? { store } : { db: openDatabase(":memory:") }),
     clock,
     log: { info: () => undefined, error: (m) => errors.push(m) },
   });
@@ -58,4 +62,24 @@ export function harness(start = "2026-03-02T09:00:00+08:00", displayZone = "Euro
 
 export function textOf(reply: Reply): string {
   return reply.message?.text ?? "";
+}
+
+export type Engine = "sqlite" | "postgres";
+export const ENGINES: readonly Engine[] = ["sqlite", "postgres"];
+
+/**
+ * The harness on either engine. On PostgreSQL each test gets a database of its own on the
+ * test cluster, migrated by openStore, and dropped when the test finishes.
+ */
+export async function harnessOn(engine: Engine, start = "2026-03-02T09:00:00+08:00", displayZone = "Europe/Berlin"): Promise<Harness> {
+  if (engine === "sqlite") return harness(start, displayZone);
+  const database = await createTestDatabase("harness");
+  const store = await openStore(database.url, { poolSize: 4 });
+  const h = harness(start, displayZone, store);
+  onTestFinished(async () => {
+    await h.app.close();
+    await store.close();
+    await database.drop();
+  });
+  return h;
 }
