@@ -16,12 +16,13 @@ import { parseFacts, FactsError } from "../src/rules/facts.js";
 import { classify } from "../src/rules/classify.js";
 import { assertConsistent } from "../src/rules/conflicts.js";
 import { SqliteStore } from "../src/store/sqlite/store.js";
+import { isPostgresUrl, openStore } from "../src/store/open.js";
 import { openDatabase, SCHEMA_VERSION, StoreError, type Db, type OpenOptions } from "../src/store/db.js";
 import { IncidentService, IncidentError } from "../src/incidents/service.js";
 import { isInFuture, systemClock, FakeClock } from "../src/time/clock.js";
 import { buildDraft, nextReportKind, renderDraft } from "../src/report/draft.js";
 import { loadTemplates } from "../src/report/templates.js";
-import { formatHead, matchesHead, parseHead, storedHead, walkChain } from "../src/incidents/timeline.js";
+import { formatHead, matchesHead, parseHead, storedHead, verifyChainIn, walkChain } from "../src/incidents/timeline.js";
 import { crossCheck, describeFinding } from "../src/incidents/replay.js";
 import { createApp, consoleLogger } from "../src/app.js";
 import type { RunningAdapter } from "../src/bot/adapter.js";
@@ -112,14 +113,40 @@ async function cmdDraft(args: string[]): Promise<void> {
   if (!["md", "text", "json"].includes(values.format as string)) throw new CliError("--format takes md, text or json");
   if (values.kind && !(SUBMISSION_KINDS as readonly string[]).includes(values.kind)) throw new CliError(`--kind takes ${SUBMISSION_KINDS.join(", ")}`);
   const pack = loadRulePack(loadRulesOverride());
-  const db = openDb(dbTarget(values.db), { mustExist: true });
+  const target = dbTarget(values.db);
+  const store = isPostgresUrl(target.path) ? await openStore(target.path) : new SqliteStore(openDb(target, { mustExist: true }));
   try {
-    const service = new IncidentService(new SqliteStore(db), pack, systemClock);
+    const service = new IncidentService(store, pack, systemClock);
     const snap = await service.snapshot(id);
     const draft = buildDraft(pack, loadTemplates(), snap, (values.kind as SubmissionKind | undefined) ?? nextReportKind(snap), systemClock.now());
     process.stdout.write(`${renderDraft(draft, loadTemplates(), { lang: values.lang as "zh" | "en" | "both", format: values.format as "md" | "text" | "json" })}\n`);
   } finally {
-    db.close();
+    await store.close();
+  }
+}
+
+/**
+ * Verify a PostgreSQL store: the hash chain and its head, read through the store. The
+ * replayed-state comparison reads SQLite files; on PostgreSQL it is not run yet, and the
+ * output says so.
+ */
+async function verifyPostgres(url: string, head: boolean): Promise<void> {
+  const store = await openStore(url, { migrate: false });
+  try {
+    const check = await store.read((sql) => verifyChainIn(sql));
+    if (!check.ok) {
+      process.stdout.write(`timeline BROKEN at event ${check.brokenAt}: ${check.reason}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const stored = await store.read((sql) => sql.get<{ events: number; hash: string }>("SELECT events, hash FROM timeline_head WHERE id = 1"));
+    if (head && stored) {
+      process.stdout.write(`${formatHead(stored)}\n`);
+      return;
+    }
+    process.stdout.write(`timeline intact: ${check.events} events (PostgreSQL: the state cross-check runs on SQLite files only)\n`);
+  } finally {
+    await store.close();
   }
 }
 
@@ -128,7 +155,7 @@ async function cmdDraft(args: string[]): Promise<void> {
  * elsewhere, if given), then replay the timeline against the tables. The database is opened
  * read-only: verifying changes nothing. Exit 1 on the first problem, in one line.
  */
-function cmdVerify(args: string[]): void {
+async function cmdVerify(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -138,8 +165,13 @@ function cmdVerify(args: string[]): void {
   const expectText = values["expect-head"];
   const expected = expectText === undefined ? undefined : parseHead(expectText);
   if (expectText !== undefined && !expected) throw new CliError("--expect-head takes <events>:<hash>, as printed by warroom verify --head");
+  const target = dbTarget(values.db);
+  if (isPostgresUrl(target.path)) {
+    if (expected) throw new CliError("--expect-head is checked on SQLite files only for now");
+    return verifyPostgres(target.path, values.head === true);
+  }
   const pack = loadRulePack(loadRulesOverride());
-  const db = openDb(dbTarget(values.db), { readonly: true });
+  const db = openDb(target, { readonly: true });
   const fail = (line: string) => {
     process.stdout.write(`${line}\n`);
     process.exitCode = 1;
@@ -230,21 +262,28 @@ async function cmdStart(args: string[]): Promise<void> {
   // A drill on a fake clock keeps out of the real incident store unless told otherwise.
   const target: DbTarget = values.db === undefined && clock ? { path: ":memory:" } : dbTarget(values.db);
   let app: ReturnType<typeof createApp>;
+  // PostgreSQL: every replica opens the same database; the store migrates it under a lock.
+  const store = isPostgresUrl(target.path) ? await openStore(target.path) : undefined;
   try {
-    app = createApp({ config: { ...config, dbPath: target.path }, clock: clock ?? systemClock });
+    app = createApp({ config: { ...config, dbPath: target.path }, clock: clock ?? systemClock, store });
   } catch (err) {
+    await store?.close();
     throw storeFailure(err, target);
   }
+  const closeApp = async () => {
+    await app.close();
+    await store?.close();
+  };
   if (!chat) {
     await runShell({ app, input: process.stdin, output: process.stdout, user: values.user ?? process.env.USER ?? "you", clock, live: !clock });
-    await app.close();
+    await closeApp();
     return;
   }
   const running = await startChatAdapters(config, app);
   await app.engine.start();
   const stop = async () => {
     for (const r of running) await r.stop().catch(() => undefined);
-    await app.close();
+    await closeApp();
     process.exit(0);
   };
   process.once("SIGINT", () => void stop());

@@ -70,10 +70,14 @@ describe("warroom verify", () => {
     expect(existsSync(dir)).toBe(false);
   });
 
-  it("refuses a database URL in WARROOM_DB in one line that does not repeat it", async () => {
+  it("reports a PostgreSQL URL it cannot reach in one line that does not repeat the password", async () => {
     const cwd = temp();
-    const r = await runTs(CLI, ["verify"], { cwd, env: { WARROOM_DB: "postgres://warroom:s3cret@db.internal:5432/warroom" } });
-    expect([r.code, r.stdout, r.stderr]).toEqual([2, "", "warroom: WARROOM_DB: a database URL where the path of a SQLite file is expected\n"]);
+    const r = await runTs(CLI, ["verify"], { cwd, env: { WARROOM_DB: "postgres://warroom:s3cret@db.invalid:5432/warroom" } });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^warroom: WARROOM_DB: cannot connect to PostgreSQL at db\.invalid:5432/);
+    expect(r.stderr).not.toContain("s3cret");
   });
 
   it("shows events deleted from the end, and all of them", async () => {
