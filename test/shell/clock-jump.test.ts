@@ -1,32 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { PassThrough } from "node:stream";
-import { createApp } from "../../src/app.js";
-import { openDatabase } from "../../src/store/db.js";
-import { FakeClock } from "../../src/time/clock.js";
-import { runShell } from "../../adapters/shell/index.js";
+import { drill } from "../support/drill.js";
 import { warningsUntil } from "../../src/countdown/jump.js";
 
-async function drill(lines: string[]) {
-  const clock = new FakeClock("2026-03-02T09:00:00+08:00");
-  const app = createApp({
-    config: { dbPath: ":memory:", displayZone: "Asia/Shanghai", sweepCron: "*/15 * * * * *" },
-    db: openDatabase(":memory:"),
-    clock,
-    log: { info: () => undefined, error: () => undefined },
-  });
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let text = "";
-  output.on("data", (d: Buffer) => (text += d.toString()));
-  input.end(`${lines.join("\n")}\n`);
-  await runShell({ app, input, output, user: "alice", clock, live: false });
+async function jumpDrill(lines: string[]) {
+  const { text, app, clock } = await drill(lines);
   const events = async (id: number, type: string) => (await app.core.service.timeline(id)).filter((e) => e.type === type);
   return { text, app, clock, events };
 }
 
 describe("drill: a long clock jump", () => {
   it("collapses the warnings of a year's jump into one catch-up message per incident", async () => {
-    const { text, app, clock, events } = await drill([
+    const { text, app, clock, events } = await jumpDrill([
       "/incident open Payment DB outage",
       "/incident facts personal_info_people=1200000 operator_type=ordinary cii_affected=false",
       "/clock +5h",
@@ -56,13 +40,13 @@ describe("drill: a long clock jump", () => {
   });
 
   it("a short jump still fires each warning at its own time", async () => {
-    const { text, events } = await drill(["/incident open Payment DB outage", "/incident facts personal_info_people=1200000 operator_type=ordinary cii_affected=false", "/clock +12h"]);
+    const { text, events } = await jumpDrill(["/incident open Payment DB outage", "/incident facts personal_info_people=1200000 operator_type=ordinary cii_affected=false", "/clock +12h"]);
     expect(text).not.toContain("Catch-up");
     expect((await events(1, "countdown_warning")).length).toBeGreaterThan(30);
   });
 
   it("counts what stepping would fire, an overdue clock's every reminder included, up to a cap", async () => {
-    const { app, clock } = await drill(["/incident open Payment DB outage", "/incident facts personal_info_people=1200000 operator_type=ordinary cii_affected=false"]);
+    const { app, clock } = await jumpDrill(["/incident open Payment DB outage", "/incident facts personal_info_people=1200000 operator_type=ordinary cii_affected=false"]);
     const now = clock.now().toMillis();
     const h = 3_600_000;
     // Half-time, 60, 30, 15 and 5 minutes before, the deadline at 4 h, then every 15 minutes.

@@ -1,28 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { PassThrough } from "node:stream";
-import { createApp } from "../../src/app.js";
-import { openDatabase } from "../../src/store/db.js";
-import { FakeClock } from "../../src/time/clock.js";
-import { runShell } from "../../adapters/shell/index.js";
 import { verifyChain } from "../../src/incidents/timeline.js";
 import { runTs } from "../support/run-ts.js";
+import { drill } from "../support/drill.js";
 
-async function drill(lines: string[]) {
-  const clock = new FakeClock("2026-03-02T09:00:00+08:00");
-  const app = createApp({
-    config: { dbPath: ":memory:", displayZone: "Asia/Shanghai", sweepCron: "*/15 * * * * *" },
-    db: openDatabase(":memory:"),
-    clock,
-    log: { info: () => undefined, error: () => undefined },
-  });
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let text = "";
-  output.on("data", (d: Buffer) => (text += d.toString()));
-  input.end(`${lines.join("\n")}\n`);
-  await runShell({ app, input, output, user: "alice", clock, live: false });
-  return { text, app };
-}
 
 describe("shell adapter, scripted", () => {
   it("runs a whole drill: open, classify, every warning, report, submit, resolve", async () => {
