@@ -165,14 +165,6 @@ export class IncidentService {
     return out;
   }
 
-  /**
-   * The report clock owed for these facts: none once reportability is settled "no" (by the
-   * facts or by an assessment), otherwise the strictest deadline that could still apply.
-   */
-  reportClock(facts: Facts, classification: Classification, reportability: Reportability): ReportClock | null {
-    return reportClockFor(this.pack, facts, classification, reportability);
-  }
-
   private async activeAssessment(sql: Sql, id: number): Promise<Assessment | null> {
     const r = await details.activeAssessment(sql, id);
     return r ? { id: r.id, verdict: r.verdict, reason: r.reason, unknownFacts: JSON.parse(r.unknown_facts) as string[], at: r.at, actor: r.actor } : null;
@@ -192,7 +184,7 @@ export class IncidentService {
       classification.reportable === true ? "reportable" : classification.reportable === false ? "not_reportable" : assessment ? "assessed_not_reportable" : "undetermined";
     // The stored columns are a cache for listings; the snapshot always derives them afresh.
     Object.assign(incident, { level: classification.level, reportability, provisional: classification.provisional && reportability !== "assessed_not_reportable" });
-    const clock = this.reportClock(facts, classification, reportability);
+    const clock = reportClockFor(this.pack, facts, classification, reportability);
     const roles: Partial<Record<RoleName, string>> = {};
     for (const r of await details.rolesOf(sql, id)) roles[r.role] = r.user_id;
     const items: Record<string, string> = {};

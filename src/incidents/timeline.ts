@@ -33,56 +33,41 @@ export function hashOf(prev: string, e: { seq: number; incident_id: number | nul
     .digest("hex");
 }
 
+type NewEvent = { incidentId: number | null; at: string; actor: string; type: string; payload?: Record<string, unknown> };
+
+/** The next link after `head`: the one rule both append paths follow. */
+function nextLink(head: ChainHead, event: NewEvent): { row: Omit<Row, "prev_hash" | "hash">; prev: string; hash: string } {
+  const row = { seq: head.events + 1, incident_id: event.incidentId, at: event.at, actor: event.actor, type: event.type, payload: JSON.stringify(event.payload ?? {}) };
+  return { row, prev: head.hash, hash: hashOf(head.hash, row) };
+}
+
+const INSERT_EVENT = "INSERT INTO timeline (seq, incident_id, at, actor, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
 /**
- * Append one event. Call inside the transaction that makes the change it records, so the
- * state and its audit trail commit together. Events chain by hash across the whole log:
- * editing, reordering or deleting a row breaks every hash after it.
+ * Append one event on a raw SQLite handle (tools and tests that write as the code would).
+ * Call inside the transaction that makes the change it records.
  */
-export function appendEvent(
-  db: Db,
-  event: { incidentId: number | null; at: string; actor: string; type: string; payload?: Record<string, unknown> },
-): TimelineEvent {
-  const last = db.prepare("SELECT seq, hash FROM timeline ORDER BY seq DESC LIMIT 1").get() as { seq: number; hash: string } | undefined;
-  const prev = last?.hash ?? GENESIS;
-  const seq = (last?.seq ?? 0) + 1;
-  const payload = JSON.stringify(event.payload ?? {});
-  const row = { seq, incident_id: event.incidentId, at: event.at, actor: event.actor, type: event.type, payload };
-  const hash = hashOf(prev, row);
-  db.prepare(
-    "INSERT INTO timeline (seq, incident_id, at, actor, type, payload, prev_hash, hash) VALUES (@seq, @incident_id, @at, @actor, @type, @payload, @prev, @hash)",
-  ).run({ ...row, prev, hash });
-  // The head moves with the append, in the caller's transaction: the two commit together.
-  db.prepare("UPDATE timeline_head SET events = events + 1, hash = ? WHERE id = 1").run(hash);
+export function appendEvent(db: Db, event: NewEvent): TimelineEvent {
+  const head = (db.prepare("SELECT events, hash FROM timeline_head WHERE id = 1").get() as ChainHead | undefined) ?? { events: 0, hash: GENESIS };
+  const { row, prev, hash } = nextLink(head, event);
+  db.prepare(INSERT_EVENT).run(row.seq, row.incident_id, row.at, row.actor, row.type, row.payload, prev, hash);
+  db.prepare("UPDATE timeline_head SET events = ?, hash = ? WHERE id = 1").run(row.seq, hash);
   return { ...row, payload: event.payload ?? {}, prev_hash: prev, hash };
 }
 
 /**
- * Append one event through the store seam. The head row is locked first (PostgreSQL: FOR
- * UPDATE), so concurrent appends from several replicas are serialised and the chain never
- * forks; SQLite already holds its one write lock.
+ * Append one event through the store seam, inside the transaction that makes the change it
+ * records, so the state and its audit trail commit together. Events chain by hash across
+ * the whole log: editing, reordering or deleting a row breaks every hash after it. The head
+ * row is locked first (PostgreSQL: FOR UPDATE), so appends from several replicas are
+ * serialised and the chain never forks; SQLite already holds its one write lock.
  */
-export async function appendEventSql(
-  sql: Sql,
-  event: { incidentId: number | null; at: string; actor: string; type: string; payload?: Record<string, unknown> },
-): Promise<TimelineEvent> {
+export async function appendEventSql(sql: Sql, event: NewEvent): Promise<TimelineEvent> {
   const head = (await sql.get<ChainHead>(`SELECT events, hash FROM timeline_head WHERE id = 1${sql.dialect === "postgres" ? " FOR UPDATE" : ""}`)) ?? { events: 0, hash: GENESIS };
-  const seq = head.events + 1;
-  const prev = head.hash;
-  const payload = JSON.stringify(event.payload ?? {});
-  const row = { seq, incident_id: event.incidentId, at: event.at, actor: event.actor, type: event.type, payload };
-  const hash = hashOf(prev, row);
-  await sql.run(
-    "INSERT INTO timeline (seq, incident_id, at, actor, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    seq,
-    row.incident_id,
-    row.at,
-    row.actor,
-    row.type,
-    payload,
-    prev,
-    hash,
-  );
-  await sql.run("UPDATE timeline_head SET events = ?, hash = ? WHERE id = 1", seq, hash);
+  const { row, prev, hash } = nextLink(head, event);
+  await sql.run(INSERT_EVENT, row.seq, row.incident_id, row.at, row.actor, row.type, row.payload, prev, hash);
+  // The head moves with the append, in the caller's transaction: the two commit together.
+  await sql.run("UPDATE timeline_head SET events = ?, hash = ? WHERE id = 1", row.seq, hash);
   return { ...row, payload: event.payload ?? {}, prev_hash: prev, hash };
 }
 
