@@ -167,6 +167,7 @@ async function main(): Promise<void> {
   out.push(benchClassify());
   out.push(...(await benchSweep()));
   out.push(...(await benchSweep(true)));
+  out.push(...(await optional("./postgres.js", "benchPostgres")));
   out.push(...(await benchColdStart()));
   out.push(...(await optional("./drill.js", "benchDrill")));
   out.push(...(await optional("./slack.js", "benchSlack")));
