@@ -3,7 +3,10 @@ import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { openStore } from "../../src/store/open.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
+import { createTestDatabase } from "../support/postgres.js";
 import Database from "better-sqlite3";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -43,21 +46,33 @@ function channelLines(file: string): { key?: string; text: string }[] {
     .map((l) => JSON.parse(l) as { key?: string; text: string });
 }
 
-function warningStates(dbPath: string): Record<string, number> {
-  const db = new Database(dbPath, { readonly: true });
-  const rows = db.prepare("SELECT status, count(*) AS n FROM warnings GROUP BY status").all() as { status: string; n: number }[];
-  const outbox = db.prepare("SELECT count(*) AS n FROM outbox WHERE status != 'sent'").get() as { n: number };
-  db.close();
-  return { ...Object.fromEntries(rows.map((r) => [r.status, r.n])), unsent: outbox.n };
+async function warningStates(location: string): Promise<Record<string, number>> {
+  const store = location.startsWith("postgres") ? await openStore(location, { migrate: false }) : new SqliteStore(new Database(location, { readonly: true }));
+  try {
+    return await store.read(async (sql) => {
+      const rows = await sql.all<{ status: string; n: number }>("SELECT status, count(*) AS n FROM warnings GROUP BY status");
+      const outbox = await sql.get<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE status != 'sent'");
+      return { ...Object.fromEntries(rows.map((r) => [r.status, r.n])), unsent: outbox?.n ?? -1 };
+    });
+  } finally {
+    await store.close();
+  }
 }
 
 // Awareness 09:00 CST, ordinary operator, 1.2 M people's data leaked: major, report due 13:00.
 const AWARE = "2026-03-02T09:00:00+08:00";
 
-describe.each(["before-post", "after-post"])("kill -9 %s, then restart", (crashAt) => {
+describe.each([
+  ["sqlite", "before-post"],
+  ["sqlite", "after-post"],
+  ["postgres", "before-post"],
+  ["postgres", "after-post"],
+])("%s: kill -9 %s, then restart", (engine, crashAt) => {
   it("loses no warning and posts none twice", async () => {
     const dir = mkdtempSync(join(tmpdir(), "warroom-crash-"));
-    const db = join(dir, "warroom.db");
+    const database = engine === "postgres" ? await createTestDatabase("crash") : undefined;
+    onTestFinished(() => database?.drop());
+    const db = database?.url ?? join(dir, "warroom.db");
     const channel = join(dir, "channel.jsonl");
     await run([db, channel, "setup", AWARE]);
 
@@ -80,7 +95,7 @@ describe.each(["before-post", "after-post"])("kill -9 %s, then restart", (crashA
     const catchUps = lines.filter((l) => l.key?.startsWith("catchup:"));
     expect(catchUps).toHaveLength(1);
     expect(catchUps[0]?.text).toContain("2 warnings fell due while warroom was offline");
-    expect(warningStates(db)).toMatchObject({ sent: 3, unsent: 0 });
+    expect(await warningStates(db)).toMatchObject({ sent: 3, unsent: 0 });
 
     // A second restart finds nothing left to send.
     const before = channelLines(channel).length;
