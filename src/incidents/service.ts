@@ -657,6 +657,6 @@ export class IncidentService {
 
   /** Record a delivery key once; false when it was already applied (a platform retry). */
   markProcessed(key: string): Promise<boolean> {
-    return this.store.tx((sql) => details.markProcessed(sql, key, this.now().toMillis()));
+    return details.markProcessed(this.store, key, this.now().toMillis());
   }
 }

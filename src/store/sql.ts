@@ -35,6 +35,12 @@ export interface Store {
   tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
   /** Run fn on a consistent read: no writes. */
   read<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+  /**
+   * One statement in a transaction of its own. SQLite runs it at once when no transaction
+   * is open, instead of queueing behind the others: the hot path of a guard (a delivery key
+   * recorded before a request is answered) stays short under load.
+   */
+  run(sql: string, ...params: SqlValue[]): Promise<RunResult>;
   /** True when the database answers a trivial query within a second (health check). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -97,6 +97,26 @@ describe.each(engines)("the store contract on $name", (engine) => {
     ]);
   });
 
+  it("runs one statement on its own (store.run), also while a transaction is waiting on another", async () => {
+    const once = "INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO NOTHING";
+    expect(await store.run(once, "guard-1", "x")).toEqual({ changes: 1 });
+    expect(await store.run(once, "guard-1", "y")).toEqual({ changes: 0 });
+    // A transaction paused at an await: a lone statement must neither join it nor be lost with it.
+    let resume!: () => void;
+    const paused = new Promise<void>((r) => (resume = r));
+    const tx = store.tx(async (sql) => {
+      await sql.run(once, "in-tx", "z");
+      await paused;
+      throw new Error("rolled back");
+    });
+    const lone = store.run(once, "guard-2", "x");
+    resume();
+    await expect(tx).rejects.toThrow("rolled back");
+    expect(await lone).toEqual({ changes: 1 });
+    const keys = await store.read((sql) => sql.all<{ k: string }>("SELECT k FROM kv WHERE k IN ('guard-1', 'guard-2', 'in-tx') ORDER BY k"));
+    expect(keys.map((r) => r.k)).toEqual(["guard-1", "guard-2"]);
+  });
+
   it("upserts with ON CONFLICT DO UPDATE (with and without a WHERE) and DO NOTHING", async () => {
     const upsert = "INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v";
     const guarded = "INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v WHERE kv.v = 'cancelled'";

@@ -118,6 +118,10 @@ export class PgStore implements Store {
     return this.withRetry("BEGIN ISOLATION LEVEL READ COMMITTED", fn);
   }
 
+  run(sql: string, ...params: SqlValue[]): Promise<RunResult> {
+    return this.tx((s) => s.run(sql, ...params));
+  }
+
   read<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
     return this.withRetry("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn);
   }

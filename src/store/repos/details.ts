@@ -156,6 +156,6 @@ export async function pruneProcessed(sql: Sql, before: number): Promise<number> 
 }
 
 /** Record a delivery key once; false when it was already applied (a platform retry). */
-export async function markProcessed(sql: Sql, key: string, at: number): Promise<boolean> {
+export async function markProcessed(sql: Pick<Sql, "run">, key: string, at: number): Promise<boolean> {
   return (await sql.run("INSERT INTO processed_requests (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", key, at)).changes === 1;
 }

@@ -64,6 +64,21 @@ export class SqliteStore implements Store {
     return this.transaction("BEGIN DEFERRED", true, fn);
   }
 
+  run(sql: string, ...params: SqlValue[]): Promise<RunResult> {
+    // better-sqlite3 is synchronous: with no transaction open on the connection, one
+    // autocommit statement cannot interleave with anything, so it need not wait its turn.
+    if (!this.closed && !this.db.inTransaction && !this.inside.getStore()?.open) {
+      try {
+        const cached = this.prepared(sql);
+        const info = cached.stmt.run(...params);
+        return Promise.resolve({ changes: cached.counts ? info.changes : 0 });
+      } catch (err) {
+        return Promise.reject(mapError(err));
+      }
+    }
+    return this.tx((s) => s.run(sql, ...params));
+  }
+
   async ping(): Promise<boolean> {
     if (this.closed) return false;
     try {
