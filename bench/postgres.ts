@@ -3,14 +3,11 @@
  * (every incident with its whole report plan and a post-incident plan), in a throwaway
  * cluster on 127.0.0.1. The rows are generated in SQL: the figure is the sweep's, not the load's.
  */
-import { performance } from "node:perf_hooks";
 import { startCluster } from "../test/support/postgres-cluster.js";
 import { openStore } from "../src/store/open.js";
 import { loadRulePack } from "../src/rules/pack.js";
-import { sweep } from "../src/countdown/sweeper.js";
-import { IncidentService } from "../src/incidents/service.js";
 import { FakeClock } from "../src/time/clock.js";
-import { warningRenderer } from "../src/report/warnings.js";
+import { sweepDeps, timeTicks } from "./sweep-ticks.js";
 
 const N = 100_000;
 const MINUTE = 60_000;
@@ -62,17 +59,7 @@ export async function benchPostgres(): Promise<string[]> {
     await store.tx((sql) => sql.run("ANALYZE warnings"));
     const pending = (await store.read((sql) => sql.get<{ n: number }>("SELECT count(*) AS n FROM warnings WHERE status = 'pending'")))?.n ?? 0;
     const clock = new FakeClock(new Date(now).toISOString());
-    const service = new IncidentService(store, pack, clock);
-    const deps = { store, policy: pack.countdown, snapshot: (sql: Parameters<typeof service.snapshotIn>[0], id: number) => service.snapshotIn(sql, id), render: warningRenderer(() => ({ pack, displayZone: "UTC", now: clock.now().toMillis() })) };
-    const times: number[] = [];
-    let claimed = 0;
-    for (let i = 0; i < 40; i++) {
-      clock.advance({ seconds: 15 });
-      const t0 = performance.now();
-      claimed += (await sweep(deps, clock.now().toMillis())).claimed;
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
+    const { times, claimed } = await timeTicks(sweepDeps(store, pack, clock), clock);
     await store.close();
     return [
       `${`sweep on PostgreSQL, ${N.toLocaleString("en")} open incidents, ${pending.toLocaleString("en")} pending warnings: median tick`.padEnd(52)} ${`${(times[20] as number).toFixed(2)} ms`.padStart(14)}   (target ≤ 10 ms)`,

@@ -12,12 +12,11 @@ import { loadRulePack } from "../src/rules/pack.js";
 import { parseFacts } from "../src/rules/facts.js";
 import { classify } from "../src/rules/classify.js";
 import { openDatabase } from "../src/store/db.js";
-import { sweep, type SweepDeps } from "../src/countdown/sweeper.js";
+import { sweep } from "../src/countdown/sweeper.js";
+import { sweepDeps, timeTicks } from "./sweep-ticks.js";
 import { SqliteStore } from "../src/store/sqlite/store.js";
 import { planWarnings } from "../src/countdown/planner.js";
-import { IncidentService } from "../src/incidents/service.js";
 import { FakeClock } from "../src/time/clock.js";
-import { warningRenderer } from "../src/report/warnings.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const launcher = join(here, "..", "bin", "warroom.js");
@@ -84,22 +83,8 @@ async function benchSweep(dense = false): Promise<string[]> {
     .all(0) as { detail: string }[];
   const clock = new FakeClock(new Date(now).toISOString());
   const store = new SqliteStore(db);
-  const service = new IncidentService(store, pack, clock);
-  const deps: SweepDeps = {
-    store,
-    policy: pack.countdown,
-    snapshot: (sql, id) => service.snapshotIn(sql, id),
-    render: warningRenderer(() => ({ pack, displayZone: "UTC", now: clock.now().toMillis() })),
-  };
-  const times: number[] = [];
-  let claimed = 0;
-  for (let i = 0; i < 40; i++) {
-    clock.advance({ seconds: 15 });
-    const t0 = performance.now();
-    claimed += (await sweep(deps, clock.now().toMillis())).claimed;
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
+  const deps = sweepDeps(store, pack, clock);
+  const { times, claimed } = await timeTicks(deps, clock);
   // A burst: an hour of warnings at once (as after a long outage), to show the cost per warning.
   clock.advance({ hours: 1 });
   const t1 = performance.now();
