@@ -152,11 +152,12 @@ async function main(): Promise<void> {
   out.push(benchClassify());
   out.push(...(await benchSweep()));
   out.push(...(await benchSweep(true)));
-  out.push(...(await optional("./postgres.js", "benchPostgres")));
   out.push(...(await benchColdStart()));
   out.push(...(await optional("./drill.js", "benchDrill")));
   out.push(...(await optional("./slack.js", "benchSlack")));
   out.push(...(await optional("./discord.js", "benchDiscord")));
+  // Last: starting and stopping a PostgreSQL cluster loads the machine, which would disturb the latency figures above.
+  out.push(...(await optional("./postgres.js", "benchPostgres")));
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
