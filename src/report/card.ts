@@ -79,7 +79,7 @@ export function renderCard(o: PresentOptions, snap: IncidentSnapshot): Message {
     { label: "Report", value: reportState(o, snap) },
   ];
   const reasons = i.status === "open" && !snap.initialFiled ? clockReasons(snap) : [];
-  if (reasons.length) fields.push({ label: "Why provisional", value: reasons.map((r) => r.en).join("\n") });
+  if (reasons.length) fields.push({ label: label(loadTemplates(), "why_provisional").en, value: reasons.map((r) => r.en).join("\n") });
   if (snap.classification.criteria.length) {
     fields.push({
       label: "Criteria met",
