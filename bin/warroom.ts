@@ -28,6 +28,8 @@ import { createApp, consoleLogger } from "../src/app.js";
 import type { RunningAdapter } from "../src/bot/adapter.js";
 import { SUBMISSION_KINDS, type SubmissionKind } from "../src/incidents/model.js";
 import { runShell } from "../adapters/shell/index.js";
+import { HttpServer } from "../src/http/server.js";
+import { healthRoute, HEALTH_PATH } from "../src/http/health.js";
 
 /** Bad input: one line on stderr, exit 2 (the CLI contract). */
 class CliError extends Error {}
@@ -213,13 +215,13 @@ async function cmdVerify(args: string[]): Promise<void> {
 }
 
 /** Loaded only when configured, so the shell starts without the chat libraries. */
-async function startChatAdapters(config: Config, app: ReturnType<typeof createApp>): Promise<RunningAdapter[]> {
+async function startChatAdapters(config: Config, app: ReturnType<typeof createApp>, http: HttpServer): Promise<RunningAdapter[]> {
   const running: RunningAdapter[] = [];
   try {
     if (config.slack) {
       const { startSlack, SlackStartError } = await import("../adapters/slack/index.js");
       try {
-        running.push(await startSlack({ app, config: config.slack, port: config.port, httpsProxy: config.httpsProxy, log: consoleLogger }));
+        running.push(await startSlack({ app, config: config.slack, http, port: config.port, httpsProxy: config.httpsProxy, log: consoleLogger }));
       } catch (err) {
         throw err instanceof SlackStartError ? new CliError(err.message) : err;
       }
@@ -233,6 +235,10 @@ async function startChatAdapters(config: Config, app: ReturnType<typeof createAp
     throw err;
   }
   return running;
+}
+
+function adapterHealth(running: RunningAdapter[]): Record<string, Record<string, string | boolean>> {
+  return Object.fromEntries(running.flatMap((r) => (r.health ? [[r.port.platform, r.health()]] : [])));
 }
 
 async function cmdDiscordRegister(): Promise<void> {
@@ -279,9 +285,21 @@ async function cmdStart(args: string[]): Promise<void> {
     await closeApp();
     return;
   }
-  const running = await startChatAdapters(config, app);
+  // One HTTP server per process: the platforms' callbacks and the health check share PORT.
+  const http = new HttpServer((m) => consoleLogger.error(m));
+  const running = await startChatAdapters(config, app, http);
+  http.mount(healthRoute(async () => ({ ...(await app.health()), adapters: adapterHealth(running) })));
+  try {
+    const bound = await http.listen(config.port);
+    consoleLogger.info(`HTTP on port ${bound.port}: ${HEALTH_PATH}${config.slack && !config.slack.appToken ? ", /slack/events" : ""}`);
+  } catch (err) {
+    for (const r of running) await r.stop().catch(() => undefined);
+    await closeApp();
+    throw new CliError(`cannot listen on port ${config.port}: ${(err as Error).message}`);
+  }
   await app.engine.start();
   const stop = async () => {
+    await http.close();
     for (const r of running) await r.stop().catch(() => undefined);
     await closeApp();
     process.exit(0);

@@ -70,7 +70,7 @@ describe("warroom start with Slack and Discord configured", () => {
     const seen = { text: "" };
     child.stdout?.on("data", (d: Buffer) => (seen.text += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (seen.text += d.toString()));
-    await waitForOutput(child, /Slack adapter listening/, seen);
+    await waitForOutput(child, /HTTP on port/, seen);
     await waitForOutput(child, /discord: connected as/, seen);
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
