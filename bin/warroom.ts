@@ -5,12 +5,13 @@
  *   warroom classify [FILE|-]
  *   warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json] [--kind …]
  *   warroom verify [--db <file>] [--head] [--expect-head <events>:<hash>]
+ *   warroom board [--db <file>] | warroom board --link <user> [--platform shell|slack|discord|feishu] [--name <name>]
  *   warroom discord-register
- * start, draft and verify use --db, else WARROOM_DB, else .warroom/warroom.db.
+ * start, draft, verify and board use --db, else WARROOM_DB, else .warroom/warroom.db.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { loadConfig, loadDbPath, loadRulesOverride, ConfigError, DEFAULT_DB_PATH, type Config } from "../src/config.js";
+import { loadBoardConfig, loadConfig, loadDbPath, loadRulesOverride, ConfigError, DEFAULT_DB_PATH, type Config } from "../src/config.js";
 import { loadRulePack, RulePackError } from "../src/rules/pack.js";
 import { parseFacts, FactsError } from "../src/rules/facts.js";
 import { classify } from "../src/rules/classify.js";
@@ -30,6 +31,13 @@ import { SUBMISSION_KINDS, type SubmissionKind } from "../src/incidents/model.js
 import { runShell } from "../adapters/shell/index.js";
 import { HttpServer } from "../src/http/server.js";
 import { healthRoute, HEALTH_PATH } from "../src/http/health.js";
+import { createBoard, type Board } from "../src/board/index.js";
+import { openChangeFeed } from "../src/board/live/open.js";
+import { BoardAuth } from "../src/board/auth.js";
+import { signInUrl } from "../src/board/urls.js";
+import type { ChatPort } from "../src/bot/adapter.js";
+import type { ChannelLinks } from "../src/board/view.js";
+import { z } from "zod";
 
 /** Bad input: one line on stderr, exit 2 (the CLI contract). */
 class CliError extends Error {}
@@ -39,6 +47,8 @@ const USAGE = `usage:
   warroom classify [FILE|-]
   warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json] [--kind initial|supplementary|update|final]
   warroom verify [--db <file>] [--head] [--expect-head <events>:<hash>]
+  warroom board [--db <file>]
+  warroom board --link <user id> [--platform shell|slack|discord|feishu] [--name <display name>] [--db <file>]
   warroom discord-register`;
 
 function readInput(file: string | undefined): string {
@@ -116,7 +126,7 @@ async function cmdDraft(args: string[]): Promise<void> {
   if (values.kind && !(SUBMISSION_KINDS as readonly string[]).includes(values.kind)) throw new CliError(`--kind takes ${SUBMISSION_KINDS.join(", ")}`);
   const pack = loadRulePack(loadRulesOverride());
   const target = dbTarget(values.db);
-  const store = isPostgresUrl(target.path) ? await openStore(target.path) : new SqliteStore(openDb(target, { mustExist: true }));
+  const store = await openTargetStore(target);
   try {
     const service = new IncidentService(store, pack, systemClock);
     const snap = await service.snapshot(id);
@@ -285,23 +295,122 @@ async function cmdStart(args: string[]): Promise<void> {
     await closeApp();
     return;
   }
-  // One HTTP server per process: the platforms' callbacks and the health check share PORT.
+  // One HTTP server per process: the platforms' callbacks, the health check and the board share PORT.
   const http = new HttpServer((m) => consoleLogger.error(m));
   const running = await startChatAdapters(config, app, http);
   http.mount(healthRoute(async () => ({ ...(await app.health()), adapters: adapterHealth(running) })));
+  let board: Board | undefined;
   try {
+    board = await mountBoard(http, app.core.service, app.core.ports, config, target.path);
     const bound = await http.listen(config.port);
-    consoleLogger.info(`HTTP on port ${bound.port}: ${HEALTH_PATH}${config.slack && !config.slack.appToken ? ", /slack/events" : ""}`);
+    consoleLogger.info(`HTTP on port ${bound.port}: ${HEALTH_PATH}, /board${config.slack && !config.slack.appToken ? ", /slack/events" : ""}`);
   } catch (err) {
+    await board?.close();
     for (const r of running) await r.stop().catch(() => undefined);
     await closeApp();
     throw new CliError(`cannot listen on port ${config.port}: ${(err as Error).message}`);
   }
   await app.engine.start();
   const stop = async () => {
+    await board?.close();
     await http.close();
     for (const r of running) await r.stop().catch(() => undefined);
     await closeApp();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop());
+}
+
+/** Links from the board to an incident's channel, where the platform has a web address for one. */
+function channelLinks(config: Pick<Config, "slack" | "discord">): ChannelLinks {
+  return (platform, channelId) => {
+    const id = encodeURIComponent(channelId);
+    if (platform === "slack") return `https://slack.com/app_redirect?channel=${id}`;
+    if (platform === "discord" && config.discord?.guildId) return `https://discord.com/channels/${encodeURIComponent(config.discord.guildId)}/${id}`;
+    return undefined;
+  };
+}
+
+async function mountBoard(
+  http: HttpServer,
+  service: IncidentService,
+  ports: ReadonlyMap<string, ChatPort>,
+  config: Pick<Config, "publicUrl" | "displayZone"> & Partial<Pick<Config, "slack" | "discord">>,
+  location: string,
+): Promise<Board> {
+  const feed = await openChangeFeed(service.store, location, (m) => consoleLogger.error(m));
+  const board = createBoard({ service, ports, publicUrl: new URL(config.publicUrl), displayZone: config.displayZone, feed, channelLink: channelLinks(config) });
+  http.mount(board.route);
+  return board;
+}
+
+const PLATFORMS = ["shell", "slack", "discord", "feishu"] as const;
+const linkArgs = z.object({
+  user: z
+    .string()
+    .trim()
+    .min(1, "--link takes a user id")
+    .max(100, "--link: a user id is at most 100 characters")
+    .regex(/^[^\s\p{Cc}]+$/u, "--link: a user id has no spaces or control characters"),
+  platform: z.enum(PLATFORMS, { message: `--platform takes ${PLATFORMS.join(", ")}` }),
+  name: z.string().trim().max(100, "--name: at most 100 characters").optional(),
+});
+
+async function openTargetStore(target: DbTarget) {
+  return isPostgresUrl(target.path) ? openStore(target.path) : new SqliteStore(openDb(target, { mustExist: true }));
+}
+
+/**
+ * `warroom board`: the board alone on PORT, on the same database as the bot (a shell-only
+ * or read-only deployment). `--link` prints a sign-in link instead, for a user who has no
+ * chat to type /incident board in.
+ */
+async function cmdBoard(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { db: { type: "string" }, link: { type: "string" }, platform: { type: "string" }, name: { type: "string" } },
+    allowPositionals: true,
+  });
+  if (positionals.length) throw new CliError(`board takes no arguments (got "${positionals[0]?.slice(0, 40)}")\n${USAGE}`);
+  const config = loadBoardConfig();
+  const target = dbTarget(values.db);
+  if (values.link === undefined) {
+    if (values.platform !== undefined || values.name !== undefined) throw new CliError("--platform and --name go with --link");
+    return serveBoard(config, target);
+  }
+  const parsed = linkArgs.safeParse({ user: values.link, platform: values.platform ?? "shell", name: values.name });
+  if (!parsed.success) throw new CliError(parsed.error.issues[0]?.message ?? "bad --link");
+  const store = await openTargetStore(target).catch((err: unknown) => Promise.reject(storeFailure(err, target)));
+  try {
+    const token = await new BoardAuth(store, () => Date.now()).issue({ platform: parsed.data.platform, userId: parsed.data.user, name: parsed.data.name ?? null, zone: null });
+    process.stdout.write(`${signInUrl(new URL(config.publicUrl), token)}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+async function serveBoard(config: ReturnType<typeof loadBoardConfig>, target: DbTarget): Promise<void> {
+  const pack = loadRulePack(config.rulesOverride);
+  loadTemplates();
+  const store = await openTargetStore(target).catch((err: unknown) => Promise.reject(storeFailure(err, target)));
+  const service = new IncidentService(store, pack, systemClock);
+  const http = new HttpServer((m) => consoleLogger.error(m));
+  http.mount(healthRoute(async () => ({ backend: store.dialect, database: await store.ping() })));
+  let board: Board | undefined;
+  try {
+    board = await mountBoard(http, service, new Map(), config, target.path);
+    const bound = await http.listen(config.port);
+    consoleLogger.info(`board on port ${bound.port} (${config.publicUrl}/board); sign-in links: warroom board --link <user>`);
+  } catch (err) {
+    await board?.close();
+    await store.close();
+    throw new CliError(`cannot serve the board on port ${config.port}: ${(err as Error).message}`);
+  }
+  const stop = async () => {
+    await board?.close();
+    await http.close();
+    await store.close();
     process.exit(0);
   };
   process.once("SIGINT", () => void stop());
@@ -327,6 +436,8 @@ async function main(argv: string[]): Promise<void> {
       return cmdStart(args);
     case "verify":
       return cmdVerify(args);
+    case "board":
+      return cmdBoard(args);
     case "discord-register":
       return cmdDiscordRegister();
     case undefined:

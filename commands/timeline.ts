@@ -1,29 +1,9 @@
 import type { CommandDef } from "../src/bot/router.js";
 import { privateReply } from "../src/bot/replies.js";
-import { verifyChainIn, type TimelineEvent } from "../src/incidents/timeline.js";
+import { verifyChainIn } from "../src/incidents/timeline.js";
+import { eventSummary } from "../src/report/events.js";
 import { formatCst } from "../src/report/format.js";
 import { incidentOf } from "./shared.js";
-
-function summary(e: TimelineEvent): string {
-  if (e.broken) return `⚠️ BROKEN ROW: ${e.broken}`;
-  const p = e.payload;
-  switch (e.type) {
-    case "fact_set":
-      return `${String(p.fact)}: ${JSON.stringify(p.from)} → ${JSON.stringify(p.to)}`;
-    case "level_changed":
-      return `${String(p.from)} → ${String(p.to)}`;
-    case "report_item_set":
-      return `${String(p.report)} item ${String(p.item)}`;
-    case "report_submitted":
-      return `${String(p.kind)} via ${String(p.channel)}${p.reference ? ` (ref ${String(p.reference)})` : ""}${p.late ? " — LATE" : ""}`;
-    case "role_assigned":
-      return `${String(p.role)} = ${String(p.user)}`;
-    default: {
-      const text = p.title ?? p.text ?? p.note ?? p.reason ?? p.channel ?? "";
-      return typeof text === "string" ? text : "";
-    }
-  }
-}
 
 export const timeline: CommandDef = {
   name: "timeline",
@@ -36,7 +16,7 @@ export const timeline: CommandDef = {
     const events = await ctx.core.service.timeline(incidentOf(ctx).id);
     const shown = ctx.args.flags.all ? events : events.slice(-40);
     const chain = await ctx.core.service.store.read((sql) => verifyChainIn(sql));
-    const lines = shown.map((e) => `${String(e.seq).padStart(4)}  ${formatCst(e.at, ctx.core.pack.authority_zone)}  ${e.actor}  ${e.type}  ${summary(e)}`);
+    const lines = shown.map((e) => `${String(e.seq).padStart(4)}  ${formatCst(e.at, ctx.core.pack.authority_zone)}  ${e.actor}  ${e.type}  ${eventSummary(e)}`);
     const head = `Timeline of incident #${incidentOf(ctx).id}: ${events.length} events${shown.length < events.length ? ` (last ${shown.length}; --all for every one)` : ""}.`;
     const integrity = chain.ok ? `Hash chain intact (${chain.events} events).` : `⚠️ Hash chain BROKEN at event ${chain.brokenAt}: ${chain.reason}.`;
     return privateReply([head, ...lines, integrity].join("\n"));

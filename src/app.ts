@@ -15,9 +15,11 @@ import { CountdownEngine } from "./countdown/engine.js";
 import { renderCard, topicLine } from "./report/card.js";
 import { warningRenderer } from "./report/warnings.js";
 import { COMMANDS, FORM_HANDLERS } from "../commands/index.js";
+import { BoardAuth } from "./board/auth.js";
+import { signInUrl } from "./board/urls.js";
 
 export interface AppOptions {
-  config: Pick<Config, "dbPath" | "displayZone" | "rulesOverride" | "sweepCron">;
+  config: Pick<Config, "dbPath" | "displayZone" | "rulesOverride" | "sweepCron"> & { publicUrl?: string };
   clock?: Clock;
   /** An already open database (tests); otherwise config.dbPath is opened. */
   db?: Db;
@@ -47,6 +49,12 @@ export const consoleLogger: Logger = {
   info: (m) => console.error(`[warroom] ${m}`),
   error: (m) => console.error(`[warroom] ERROR ${m}`),
 };
+
+/** Links are minted into the store: whichever process serves the board on it honours them. */
+function boardLinks(store: Store, clock: Clock, publicUrl: URL): NonNullable<Core["board"]> {
+  const auth = new BoardAuth(store, () => clock.now().toMillis());
+  return { link: async (viewer) => signInUrl(publicUrl, await auth.issue(viewer)) };
+}
 
 /** Wire the core: store, rules, service, router, countdown. Adapters attach afterwards. */
 export function createApp(options: AppOptions): App {
@@ -80,6 +88,7 @@ export function createApp(options: AppOptions): App {
     displayZone: options.config.displayZone,
     ports,
     log,
+    ...(options.config.publicUrl ? { board: boardLinks(store, clock, new URL(options.config.publicUrl)) } : {}),
     flush: async () => {
       try {
         await outbox.deliver();

@@ -40,6 +40,11 @@ export const envSchema = z.object({
     .refine((s) => cron.validate(s), { message: "must be a node-cron expression, e.g. */15 * * * * * (every 15 s)" })
     .optional(),
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  WARROOM_PUBLIC_URL: z
+    .url({ message: "must be an absolute http(s) URL, e.g. https://warroom.example.com" })
+    .refine((s) => /^https?:$/.test(new URL(s).protocol), { message: "must be an http or https URL" })
+    .refine((s) => !new URL(s).search && !new URL(s).hash, { message: "must not carry a query or a #fragment" })
+    .optional(),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
@@ -64,6 +69,8 @@ export interface Config {
   /** node-cron expression (with seconds) for the countdown sweep. */
   sweepCron: string;
   port: number;
+  /** The board's address as users' browsers reach it: the base of sign-in links. */
+  publicUrl: string;
   slack?: {
     botToken: string;
     signingSecret?: string;
@@ -106,6 +113,21 @@ export function loadRulesOverride(env: NodeJS.ProcessEnv = process.env): string 
   return parseEnv(envSchema.pick({ WARROOM_RULES: true }), env).WARROOM_RULES;
 }
 
+/**
+ * What `warroom board` needs and nothing else: the database, the rules, the port, the
+ * public URL and the display zone (a board-only deployment has no chat settings to check).
+ */
+export function loadBoardConfig(env: NodeJS.ProcessEnv = process.env): Pick<Config, "rulesOverride" | "port" | "publicUrl" | "displayZone"> {
+  const e = parseEnv(envSchema.pick({ WARROOM_RULES: true, PORT: true, WARROOM_PUBLIC_URL: true, WARROOM_DISPLAY_TZ: true }), env);
+  const port = e.PORT ?? 3000;
+  return {
+    rulesOverride: e.WARROOM_RULES,
+    port,
+    publicUrl: e.WARROOM_PUBLIC_URL ?? `http://127.0.0.1:${port}`,
+    displayZone: e.WARROOM_DISPLAY_TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+  };
+}
+
 /** WARROOM_DB when set (undefined otherwise: the caller knows the default). */
 export function loadDbPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return parseEnv(envSchema.pick({ WARROOM_DB: true }), env).WARROOM_DB;
@@ -125,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rulesOverride: e.WARROOM_RULES,
     sweepCron: e.WARROOM_SWEEP_CRON ?? "*/15 * * * * *",
     port: e.PORT ?? 3000,
+    publicUrl: e.WARROOM_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT ?? 3000}`,
     slack: e.SLACK_BOT_TOKEN
       ? {
           botToken: e.SLACK_BOT_TOKEN,

@@ -2,6 +2,7 @@ import type { IncidentService } from "../incidents/service.js";
 import type { RulePack } from "../rules/pack.js";
 import type { Clock } from "../time/clock.js";
 import type { ChatPort } from "./adapter.js";
+import type { BoardViewer } from "../board/auth.js";
 
 export interface Logger {
   info(message: string): void;
@@ -19,4 +20,6 @@ export interface Core {
   /** Deliver queued messages (cards, announcements, warnings) now. */
   flush(): Promise<void>;
   log: Logger;
+  /** Sign-in links to the web board; absent where the deployment names no board. */
+  board?: { link(viewer: BoardViewer): Promise<string> };
 }

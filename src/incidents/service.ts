@@ -119,6 +119,8 @@ export interface FactsChange {
  * either all of it or none. The incident's row is locked first, so changes to one incident
  * from several replicas are applied one after another.
  */
+export type ActiveIncident = { incident: Incident; snapshot: IncidentSnapshot; problem?: undefined } | { incident: Incident; snapshot?: undefined; problem: string };
+
 export class IncidentService {
   constructor(
     readonly store: Store,
@@ -149,6 +151,26 @@ export class IncidentService {
 
   list(status?: IncidentStatus): Promise<Incident[]> {
     return this.store.read(async (sql) => (await incidents.listIncidents(sql, status)).map(toIncident));
+  }
+
+  /**
+   * Every incident not closed, read in one consistent snapshot (the board). An incident
+   * whose stored facts cannot be read is returned with the reason instead of hiding the rest.
+   */
+  active(): Promise<ActiveIncident[]> {
+    return this.store.read(async (sql) => {
+      const out: ActiveIncident[] = [];
+      for (const row of await incidents.listIncidents(sql)) {
+        if (row.status === "closed") continue;
+        try {
+          out.push({ incident: toIncident(row), snapshot: await this.snapshotIn(sql, row.id) });
+        } catch (err) {
+          if (!(err instanceof IncidentError)) throw err;
+          out.push({ incident: toIncident(row), problem: err.message });
+        }
+      }
+      return out;
+    });
   }
 
   private async factsOf(sql: Sql, id: number, awareAt: string): Promise<Facts> {

@@ -1,0 +1,22 @@
+import { renderDraft, type Draft, type Lang } from "../report/draft.js";
+import type { Templates } from "../report/templates.js";
+
+/** One way to download a draft; the board's links and its download route both read this list. */
+export interface DraftDownload {
+  format: string;
+  label: string;
+  mime: string;
+  extension: string;
+  render(draft: Draft, templates: Templates, lang: Lang): string | Buffer | Promise<string | Buffer>;
+}
+
+/** Every format the project renders. A new renderer (DOCX, PDF) is one more entry here. */
+export const DRAFT_DOWNLOADS: readonly DraftDownload[] = [
+  { format: "md", label: "Markdown", mime: "text/markdown; charset=utf-8", extension: "md", render: (d, t, lang) => renderDraft(d, t, { lang, format: "md" }) },
+  { format: "text", label: "Plain text", mime: "text/plain; charset=utf-8", extension: "txt", render: (d, t, lang) => renderDraft(d, t, { lang, format: "text" }) },
+  { format: "json", label: "JSON", mime: "application/json; charset=utf-8", extension: "json", render: (d, t) => renderDraft(d, t, { lang: "both", format: "json" }) },
+];
+
+export function downloadFor(format: string): DraftDownload | undefined {
+  return DRAFT_DOWNLOADS.find((d) => d.format === format);
+}

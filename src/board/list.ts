@@ -1,0 +1,62 @@
+import type { ActiveIncident } from "../incidents/service.js";
+import type { IncidentSnapshot } from "../incidents/model.js";
+import { levelById } from "../rules/classify.js";
+import { missingItemsText } from "../report/card.js";
+import { html, type SafeHtml } from "./html.js";
+import { countdown, urgencyOf } from "./urgency.js";
+import { channelCell, levelCell, nextDue, reportsOwed, timeCell, type BoardView } from "./view.js";
+
+/**
+ * Most urgent first: the nearest deadline (overdue ones are nearest), then incidents with no
+ * clock running by level, highest first; unreadable incidents last, so they are not missed
+ * but do not push live clocks down.
+ */
+export function byUrgency(view: Pick<BoardView, "pack">, entries: ActiveIncident[]): ActiveIncident[] {
+  const key = (e: ActiveIncident): [number, number, number, number] => {
+    if (!e.snapshot) return [2, 0, 0, e.incident.id];
+    const due = nextDue(e.snapshot);
+    if (due) return [0, Date.parse(due.at), 0, e.incident.id];
+    return [1, 0, -levelById(view.pack, e.snapshot.classification.level).rank, e.incident.id];
+  };
+  return entries
+    .map((e) => ({ e, k: key(e) }))
+    .sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2] || a.k[3] - b.k[3])
+    .map((x) => x.e);
+}
+
+function row(snap: IncidentSnapshot, v: BoardView): SafeHtml {
+  const i = snap.incident;
+  const due = nextDue(snap);
+  const owed = reportsOwed(v.pack, snap);
+  const state = due ? urgencyOf(Date.parse(due.at), v.now) : "none";
+  return html`<tr class="row-${state}" data-incident="${i.id}">
+<th scope="row"><a href="${v.base}/incidents/${i.id}">#${i.id} ${i.title}</a>${i.status === "resolved" ? html` <small>(resolved)</small>` : ""}</th>
+<td>${levelCell(v.pack, snap)}</td>
+<td>${due ? html`${timeCell(due.at, v)}<br><small>${due.what}</small>` : "no clock running"}</td>
+<td>${due ? countdown(due.at, v.now) : "—"}</td>
+<td>${owed.length ? owed.join("; ") : "none"}</td>
+<td>${missingItemsText(v.pack, snap)}</td>
+<td>${channelCell(snap, v)}</td>
+</tr>`;
+}
+
+function brokenRow(e: ActiveIncident, v: BoardView): SafeHtml {
+  return html`<tr class="row-broken"><th scope="row"><a href="${v.base}/incidents/${e.incident.id}">#${e.incident.id} ${e.incident.title}</a></th><td colspan="6"><strong>⚠ Cannot be read:</strong> ${e.problem ?? ""}</td></tr>`;
+}
+
+export function renderList(entries: ActiveIncident[], v: BoardView): SafeHtml {
+  const sorted = byUrgency(v, entries);
+  const overdue = sorted.filter((e) => e.snapshot && nextDue(e.snapshot) && Date.parse((nextDue(e.snapshot) as { at: string }).at) < v.now).length;
+  return html`<h1>Open incidents</h1>
+<p class="summary">${sorted.length} open incident${sorted.length === 1 ? "" : "s"}${overdue ? html`, <strong class="overdue-count">${overdue} overdue</strong>` : ""}. Times in China Standard Time (CST)${v.zone === v.pack.authority_zone ? "" : ` and ${v.zone}`}.</p>
+${
+  sorted.length
+    ? html`<table class="incidents">
+<thead><tr><th scope="col">Incident</th><th scope="col">Level</th><th scope="col">Next deadline</th><th scope="col">Time left</th><th scope="col">Reports owed</th><th scope="col">Items missing</th><th scope="col">Platform · channel</th></tr></thead>
+<tbody>
+${sorted.map((e) => (e.snapshot ? row(e.snapshot, v) : brokenRow(e, v)))}
+</tbody>
+</table>`
+    : html`<p>No open incident you can see. Incidents appear here when you are a member of their channel.</p>`
+}`;
+}

@@ -1,0 +1,92 @@
+import type { Sql } from "../sql.js";
+
+/** Whom a link or session signs in, as stored beside its hash. */
+export interface BoardIdentityRow {
+  platform: string;
+  user_id: string;
+  user_name: string | null;
+  zone: string | null;
+}
+
+export async function insertLink(sql: Sql, hash: string, who: BoardIdentityRow, now: number, expiresAt: number): Promise<void> {
+  await sql.run(
+    "INSERT INTO board_links (token_hash, platform, user_id, user_name, zone, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    hash,
+    who.platform,
+    who.user_id,
+    who.user_name,
+    who.zone,
+    now,
+    expiresAt,
+  );
+}
+
+/** A link that can still be redeemed (neither used nor expired), without using it. */
+export async function usableLink(sql: Sql, hash: string, now: number): Promise<BoardIdentityRow | undefined> {
+  return sql.get<BoardIdentityRow>(
+    "SELECT platform, user_id, user_name, zone FROM board_links WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+    hash,
+    now,
+  );
+}
+
+/**
+ * Mark the link used and return whom it names, in one statement: of two redemptions racing
+ * (two tabs, two replicas) exactly one gets the row.
+ */
+export async function useLink(sql: Sql, hash: string, now: number): Promise<BoardIdentityRow | undefined> {
+  return sql.get<BoardIdentityRow>(
+    `UPDATE board_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
+     RETURNING platform, user_id, user_name, zone`,
+    now,
+    hash,
+    now,
+  );
+}
+
+export async function insertSession(sql: Sql, hash: string, who: BoardIdentityRow, now: number, expiresAt: number): Promise<void> {
+  await sql.run(
+    "INSERT INTO board_sessions (token_hash, platform, user_id, user_name, zone, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    hash,
+    who.platform,
+    who.user_id,
+    who.user_name,
+    who.zone,
+    now,
+    expiresAt,
+  );
+}
+
+export async function liveSession(sql: Sql, hash: string, now: number): Promise<(BoardIdentityRow & { expires_at: number }) | undefined> {
+  return sql.get<BoardIdentityRow & { expires_at: number }>(
+    "SELECT platform, user_id, user_name, zone, expires_at FROM board_sessions WHERE token_hash = ? AND expires_at > ?",
+    hash,
+    now,
+  );
+}
+
+export async function deleteSession(sql: Sql, hash: string): Promise<void> {
+  await sql.run("DELETE FROM board_sessions WHERE token_hash = ?", hash);
+}
+
+/** Expired links and sessions are of no use to anyone: dropped when new ones are made. */
+export async function pruneExpired(sql: Sql, now: number): Promise<void> {
+  await sql.run("DELETE FROM board_links WHERE expires_at <= ?", now);
+  await sql.run("DELETE FROM board_sessions WHERE expires_at <= ?", now);
+}
+
+/**
+ * Whether the user holds one of these roles on any incident of their platform: the board's
+ * "sees everything" right is given by roles, as every other right is.
+ */
+export async function holdsRoleAnywhere(sql: Sql, platform: string, userId: string, roles: readonly string[]): Promise<boolean> {
+  if (!roles.length) return false;
+  const row = await sql.get<{ one: number }>(
+    `SELECT 1 AS one FROM roles r JOIN incidents i ON i.id = r.incident_id
+     WHERE i.platform = ? AND r.user_id = ? AND r.role IN (${roles.map(() => "?").join(", ")}) LIMIT 1`,
+    platform,
+    userId,
+    ...roles,
+  );
+  return row !== undefined;
+}
