@@ -232,7 +232,7 @@ export function boardRoute(o: BoardRouteOptions): HttpRoute {
       const path = url.pathname.startsWith(base) ? url.pathname : `${base}${url.pathname.slice(BOARD_PATH.length)}`;
       const query: Record<string, string> = {};
       for (const [k, v] of url.searchParams) {
-        if (k in query) return refuse(res, 400, "Bad request", `The parameter ${k.slice(0, 40)} is given twice.`);
+        if (k in query) return refuse(res, 400, "Bad request", `The parameter ${k.slice(0, 40)} is given twice. Nothing was changed.`);
         query[k] = v;
       }
       try {

@@ -21,11 +21,11 @@ export interface Harness {
   advance(minutes: number, stepMinutes?: number): Promise<void>;
 }
 
-export function harness(start = "2026-03-02T09:00:00+08:00", displayZone = "Europe/Berlin", store?: Store): Harness {
+export function harness(start = "2026-03-02T09:00:00+08:00", displayZone = "Europe/Berlin", store?: Store, publicUrl?: string): Harness {
   const clock = new FakeClock(start);
   const errors: string[] = [];
   const app = createApp({
-    config: { dbPath: ":memory:", displayZone, sweepCron: "*/15 * * * * *" },
+    config: { dbPath: ":memory:", displayZone, sweepCron: "*/15 * * * * *", ...(publicUrl ? { publicUrl } : {}) },
     ...(store ? { store } : { db: openDatabase(":memory:") }),
     clock,
     log: { info: () => undefined, error: (m) => errors.push(m) },
