@@ -55,7 +55,7 @@ export const CLIENT_SCRIPT = `"use strict";
       const main = document.getElementById("main");
       if (!fresh || !main) return;
       const focused = document.activeElement && main.contains(document.activeElement) ? document.activeElement.getAttribute("href") : null;
-      main.replaceChildren(...Array.from(fresh.childNodes, (n) => document.adoptNode(n)));
+      main.replaceChildren(...Array.from(fresh.childNodes).map((n) => document.adoptNode(n)));
       const serverNow = Number(doc.body.dataset.now);
       if (Number.isFinite(serverNow)) skew = serverNow - Date.now();
       if (focused) {

@@ -11,8 +11,8 @@ export function urgencyOf(dueAt: number, now: number): Urgency {
   return dueAt - now <= SOON_MS ? "soon" : "ok";
 }
 
-/** The words that say what the colour says: colour is never the only signal. */
-export const URGENCY_WORDS: Record<Urgency, string> = { overdue: "⚠ Overdue", soon: "⏰ Due soon", ok: "" };
+/** Beside the time left ("OVERDUE by …"), the words that say what the colour says: colour is never the only signal. */
+export const URGENCY_WORDS: Record<Urgency, string> = { overdue: "⚠", soon: "⏰ Due soon", ok: "" };
 
 /**
  * The countdown as the server sees it; the page's script keeps counting from data-due

@@ -28,6 +28,9 @@ const LANE_OF: Record<MarkKind, Lane> = {
   filing: "filings",
 };
 
+/** The planner's warning kinds (src/countdown/planner.ts) as the chart says them. */
+const WARNING_WORDS: Record<string, string> = { half: "half time", before: "due soon", deadline: "at deadline", overdue: "overdue" };
+
 function mark(kind: MarkKind, iso: string, label: string, missed = false): ChartMark | undefined {
   const at = Date.parse(iso);
   return Number.isFinite(at) ? { at, kind, lane: LANE_OF[kind], label, ...(missed ? { missed } : {}) } : undefined;
@@ -51,8 +54,9 @@ export function chartMarks(pack: RulePack, snap: IncidentSnapshot, events: Timel
   for (const e of events) {
     if (e.broken) continue;
     if (e.type === "countdown_warning" || e.type === "countdown_catch_up") {
-      const kinds = Array.isArray(e.payload.warnings) ? (e.payload.warnings as { kind?: unknown }[]).map((w) => String(w.kind)) : [];
-      out.push(mark("warning", e.at, `Warning${kinds.length ? `: ${kinds.join(", ")}` : ""}`));
+      const kinds = Array.isArray(e.payload.warnings) ? (e.payload.warnings as { kind?: unknown }[]).map((w) => WARNING_WORDS[String(w.kind)] ?? String(w.kind)) : [];
+      const clock = e.payload.clock === "post_incident" ? "30-day " : "";
+      out.push(mark("warning", e.at, `${clock}Warning${kinds.length ? `: ${[...new Set(kinds)].join(", ")}` : ""}`));
     } else if (e.type === "level_changed") {
       out.push(mark("level", e.at, `${levelName(pack, e.payload.from)} → ${levelName(pack, e.payload.to)}`));
     }
