@@ -5,6 +5,7 @@ import { BoardAccess } from "./access.js";
 import { BoardAuth } from "./auth.js";
 import type { ChangeFeed } from "./live/feed.js";
 import { SseHub } from "./live/sse.js";
+import { BoardReader } from "./reader.js";
 import { boardRoute } from "./routes.js";
 import type { ChannelLinks } from "./view.js";
 
@@ -37,6 +38,7 @@ export function createBoard(o: BoardOptions): Board {
     auth,
     access,
     hub,
+    reader: new BoardReader(o.service),
     publicUrl: o.publicUrl,
     displayZone: o.displayZone,
     channelLink: o.channelLink ?? (() => undefined),

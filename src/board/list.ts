@@ -2,7 +2,7 @@ import type { ActiveIncident } from "../incidents/service.js";
 import type { IncidentSnapshot } from "../incidents/model.js";
 import { levelById } from "../rules/classify.js";
 import { missingItemsText } from "../report/card.js";
-import { html, type SafeHtml } from "./html.js";
+import { html, trusted, type SafeHtml } from "./html.js";
 import { countdown, urgencyOf } from "./urgency.js";
 import { channelCell, levelCell, nextDue, reportsOwed, timeCell, type BoardView } from "./view.js";
 
@@ -24,19 +24,59 @@ export function byUrgency(view: Pick<BoardView, "pack">, entries: ActiveIncident
     .map((x) => x.e);
 }
 
-function row(snap: IncidentSnapshot, v: BoardView): SafeHtml {
+/** A row's cells that do not move with the clock, rendered once per reading of the database. */
+interface StaticCells {
+  head: string;
+  tail: string;
+}
+
+function staticCells(snap: IncidentSnapshot, v: BoardView): StaticCells {
   const i = snap.incident;
   const due = nextDue(snap);
   const owed = reportsOwed(v.pack, snap);
-  const state = due ? urgencyOf(Date.parse(due.at), v.now) : "none";
-  return html`<tr class="row-${state}" data-incident="${i.id}">
-<th scope="row"><a href="${v.base}/incidents/${i.id}">#${i.id} ${i.title}</a>${i.status === "resolved" ? html` <small>(resolved)</small>` : ""}</th>
+  return {
+    head: html`<th scope="row"><a href="${v.base}/incidents/${i.id}">#${i.id} ${i.title}</a>${i.status === "resolved" ? html` <small>(resolved)</small>` : ""}</th>
 <td>${levelCell(v.pack, snap)}</td>
-<td>${due ? html`${timeCell(due.at, v)}<br><small>${due.what}</small>` : "no clock running"}</td>
-<td>${due ? countdown(due.at, v.now) : "—"}</td>
-<td>${owed.length ? owed.join("; ") : "none"}</td>
+<td>${due ? html`${timeCell(due.at, v)}<br><small>${due.what}</small>` : "no clock running"}</td>`.text,
+    tail: html`<td>${owed.length ? owed.join("; ") : "none"}</td>
 <td>${missingItemsText(v.pack, snap)}</td>
-<td>${channelCell(snap, v)}</td>
+<td>${channelCell(snap, v)}</td>`.text,
+  };
+}
+
+/**
+ * The list page. Rendering a thousand rows is mostly formatting times: the cells that do not
+ * depend on the clock are kept per database version and viewer zone; the countdown and the
+ * row's urgency are rendered afresh on every request.
+ */
+export class ListRenderer {
+  private version = "";
+  private readonly cells = new Map<string, StaticCells>();
+
+  render(entries: ActiveIncident[], v: BoardView, version: string): SafeHtml {
+    if (version !== this.version) {
+      this.cells.clear();
+      this.version = version;
+    }
+    return renderList(entries, v, (snap) => {
+      const key = `${snap.incident.id}\u0000${v.zone}`;
+      let cells = this.cells.get(key);
+      if (!cells) {
+        cells = staticCells(snap, v);
+        this.cells.set(key, cells);
+      }
+      return cells;
+    });
+  }
+}
+
+function row(snap: IncidentSnapshot, v: BoardView, cells: StaticCells): SafeHtml {
+  const due = nextDue(snap);
+  const state = due ? urgencyOf(Date.parse(due.at), v.now) : "none";
+  return html`<tr class="row-${state}" data-incident="${snap.incident.id}">
+${trusted(cells.head)}
+<td>${due ? countdown(due.at, v.now) : "—"}</td>
+${trusted(cells.tail)}
 </tr>`;
 }
 
@@ -44,7 +84,7 @@ function brokenRow(e: ActiveIncident, v: BoardView): SafeHtml {
   return html`<tr class="row-broken"><th scope="row"><a href="${v.base}/incidents/${e.incident.id}">#${e.incident.id} ${e.incident.title}</a></th><td colspan="6"><strong>⚠ Cannot be read:</strong> ${e.problem ?? ""}</td></tr>`;
 }
 
-export function renderList(entries: ActiveIncident[], v: BoardView): SafeHtml {
+export function renderList(entries: ActiveIncident[], v: BoardView, cellsOf: (snap: IncidentSnapshot) => StaticCells = (snap) => staticCells(snap, v)): SafeHtml {
   const sorted = byUrgency(v, entries);
   const overdue = sorted.filter((e) => e.snapshot && nextDue(e.snapshot) && Date.parse((nextDue(e.snapshot) as { at: string }).at) < v.now).length;
   return html`<h1>Open incidents</h1>
@@ -54,7 +94,7 @@ ${
     ? html`<table class="incidents">
 <thead><tr><th scope="col">Incident</th><th scope="col">Level</th><th scope="col">Next deadline</th><th scope="col">Time left</th><th scope="col">Reports owed</th><th scope="col">Items missing</th><th scope="col">Platform · channel</th></tr></thead>
 <tbody>
-${sorted.map((e) => (e.snapshot ? row(e.snapshot, v) : brokenRow(e, v)))}
+${sorted.map((e) => (e.snapshot ? row(e.snapshot, v, cellsOf(e.snapshot)) : brokenRow(e, v)))}
 </tbody>
 </table>`
     : html`<p>No open incident you can see. Incidents appear here when you are a member of their channel.</p>`

@@ -4,7 +4,6 @@ import { z } from "zod";
 import type { HttpRoute } from "../http/server.js";
 import { IncidentError, type IncidentService } from "../incidents/service.js";
 import { SUBMISSION_KINDS, type IncidentSnapshot, type SubmissionKind } from "../incidents/model.js";
-import { verifyChainIn } from "../incidents/timeline.js";
 import { buildDraft, nextReportKind, renderDraft } from "../report/draft.js";
 import { loadTemplates } from "../report/templates.js";
 import type { BoardAccess } from "./access.js";
@@ -15,7 +14,8 @@ import { html, type SafeHtml } from "./html.js";
 import { BodyTooLarge, cookieValue, crossSite, readForm, securityHeaders, send } from "./http.js";
 import { renderIncident } from "./incident-page.js";
 import { page } from "./layout.js";
-import { renderList } from "./list.js";
+import { ListRenderer } from "./list.js";
+import type { BoardReader } from "./reader.js";
 import type { SseHub } from "./live/sse.js";
 import { HOW_TO_SIGN_IN, notice } from "./pages.js";
 import { boardBase } from "./urls.js";
@@ -29,6 +29,7 @@ export interface BoardRouteOptions {
   auth: BoardAuth;
   access: BoardAccess;
   hub: SseHub;
+  reader: BoardReader;
   publicUrl: URL;
   /** Beside CST for viewers whose platform gives no zone. */
   displayZone: string;
@@ -57,6 +58,7 @@ export function boardRoute(o: BoardRouteOptions): HttpRoute {
   const base = boardBase(o.publicUrl);
   const secure = o.publicUrl.protocol === "https:";
   const now = () => o.service.clock.now().toMillis();
+  const lists = new ListRenderer();
 
   const respondPage = (res: ServerResponse, status: number, title: string, body: SafeHtml, viewer?: BoardViewer, live = false) =>
     send(res, status, "text/html; charset=utf-8", page({ title, base, now: now(), body, viewer, live }));
@@ -95,8 +97,9 @@ export function boardRoute(o: BoardRouteOptions): HttpRoute {
   async function list(r: Request): Promise<void> {
     const session = await sessionOf(r);
     if (!session || !parse(r, noQuery, r.query, session.viewer)) return;
-    const entries = await o.access.filter(session.viewer, await o.service.active());
-    respondPage(r.res, 200, "Open incidents", renderList(entries, viewOf(session.viewer)), session.viewer, true);
+    const { version, entries } = await o.reader.active();
+    const visible = await o.access.filter(session.viewer, entries);
+    respondPage(r.res, 200, "Open incidents", lists.render(visible, viewOf(session.viewer), version), session.viewer, true);
   }
 
   /** The incident if it exists and the viewer may see it; otherwise the same 404 either way. */
@@ -131,7 +134,7 @@ export function boardRoute(o: BoardRouteOptions): HttpRoute {
     const snap = await visibleIncident(r, idText, session.viewer);
     if (!snap) return;
     const view = viewOf(session.viewer);
-    const [events, chain] = await Promise.all([o.service.timeline(snap.incident.id), o.service.store.read((sql) => verifyChainIn(sql))]);
+    const [events, chain] = await Promise.all([o.service.timeline(snap.incident.id), o.reader.chain()]);
     const templates = loadTemplates();
     const draft = buildDraft(o.service.pack, templates, snap, nextReportKind(snap), o.service.clock.now());
     const body = renderIncident({ snap, events, chain, draft, draftText: renderDraft(draft, templates, { lang: "both", format: "text" }) }, view);

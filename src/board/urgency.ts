@@ -1,4 +1,4 @@
-import { timeLeft } from "../report/format.js";
+import { leftText } from "../report/format.js";
 import { html, type SafeHtml } from "./html.js";
 
 /** Within this of a deadline the board shows it as due soon (amber). */
@@ -21,5 +21,5 @@ export const URGENCY_WORDS: Record<Urgency, string> = { overdue: "âš ", soon: "â
 export function countdown(dueIso: string, now: number): SafeHtml {
   const due = Date.parse(dueIso);
   const u = urgencyOf(due, now);
-  return html`<span class="due due-${u}" data-due="${due}" data-soon="${SOON_MS}"><strong class="due-flag">${URGENCY_WORDS[u]}</strong> <span class="due-left">${timeLeft(dueIso, now)}</span></span>`;
+  return html`<span class="due due-${u}" data-due="${due}" data-soon="${SOON_MS}"><strong class="due-flag">${URGENCY_WORDS[u]}</strong> <span class="due-left">${leftText(due - now)}</span></span>`;
 }

@@ -77,6 +77,11 @@ export async function appendEventSql(sql: Sql, event: NewEvent): Promise<Timelin
 /** The PostgreSQL channel timeline appends notify (the board's live updates). */
 export const CHANGE_CHANNEL = "warroom_changes";
 
+/** The stored head: it moves with every change, so it also tells readers whether anything changed. */
+export async function headIn(sql: Sql): Promise<ChainHead> {
+  return (await sql.get<ChainHead>("SELECT events, hash FROM timeline_head WHERE id = 1")) ?? { events: 0, hash: GENESIS };
+}
+
 export async function eventsOfSql(sql: Sql, incidentId: number): Promise<TimelineEvent[]> {
   return (await sql.all<Row>("SELECT * FROM timeline WHERE incident_id = ? ORDER BY seq", incidentId)).map(toEvent);
 }

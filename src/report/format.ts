@@ -48,6 +48,10 @@ export function formatDuration(ms: number): string {
 }
 
 export function timeLeft(deadlineIso: string, now: number): string {
-  const ms = DateTime.fromISO(deadlineIso, { zone: "utc" }).toMillis() - now;
+  return leftText(DateTime.fromISO(deadlineIso, { zone: "utc" }).toMillis() - now);
+}
+
+/** "2 h 05 min left" or "OVERDUE by 5 min", from the milliseconds left. */
+export function leftText(ms: number): string {
   return ms >= 0 ? `${formatDuration(ms)} left` : `OVERDUE by ${formatDuration(ms)}`;
 }

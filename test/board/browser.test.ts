@@ -60,7 +60,7 @@ describe("the board in a browser", () => {
     const row = page.locator("tr[data-incident='1']");
     await expect.poll(() => row.textContent()).toContain("Payroll database leak");
     expect(await row.getAttribute("class")).toBe("row-ok");
-    await page.waitForFunction(() => document.querySelector("tr[data-incident='1']")?.className === "row-soon", undefined, { timeout: 5000 });
+    await page.waitForFunction(`document.querySelector("tr[data-incident='1']")?.className === "row-soon"`, undefined, { timeout: 5000 });
     expect(await row.locator(".due-flag").textContent()).toBe("⏰ Due soon");
     expect(await row.locator(".due-left").textContent()).toBe("29 min left");
   });
@@ -69,14 +69,14 @@ describe("the board in a browser", () => {
     await f.h.say(`open "Payroll database leak"`, { user: "alice" });
     const page = await signIn("alice");
     await page.goto(`${f.origin}/board/incidents/1`);
-    await page.waitForFunction(() => document.getElementById("live")?.textContent?.includes("Live"));
-    const before = await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await page.waitForFunction(`document.getElementById("live")?.textContent?.includes("Live")`);
+    const before = await page.evaluate("window.marker = 42");
     expect(await page.locator("dl.overview").textContent()).toContain("general");
     await f.h.say("facts personal_info_people=1200000", { user: "alice" });
-    await page.waitForFunction(() => document.querySelector("dl.overview")?.textContent?.includes("major"), undefined, { timeout: 2000 });
+    await page.waitForFunction(`document.querySelector("dl.overview")?.textContent?.includes("major")`, undefined, { timeout: 2000 });
     expect(await page.locator("#chart-desc").textContent()).toContain("general → major");
     // The same document: nothing reloaded it.
-    expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(before);
+    expect(await page.evaluate("window.marker")).toBe(before);
   });
 
   it("shows a hostile title as text and opens no dialog", async () => {
@@ -119,10 +119,9 @@ describe("the board in a browser", () => {
       const reached = new Set<string>();
       for (let i = 0; i < wanted.length + 5; i++) {
         await page.keyboard.press("Tab");
-        const focused = await page.evaluate(() => {
-          const e = document.activeElement;
-          return e && e !== document.body ? `${e.tagName}:${e.getAttribute("href") ?? e.textContent}` : "";
-        });
+        const focused = await page.evaluate<string>(
+          `(() => { const e = document.activeElement; return e && e !== document.body ? e.tagName + ":" + (e.getAttribute("href") ?? e.textContent) : ""; })()`,
+        );
         if (focused) reached.add(focused);
       }
       expect([...wanted].filter((w) => !reached.has(w)), path).toEqual([]);

@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HttpServer } from "../../src/http/server.js";
-import { createBoard, type Board } from "../../src/board/index.js";
-import { openChangeFeed } from "../../src/board/live/open.js";
+import type { Board } from "../../src/board/index.js";
 import { SESSION_COOKIE } from "../../src/board/routes.js";
+import { mountBoard, openHttp } from "./board-server.js";
 import { openStore } from "../../src/store/open.js";
 import type { Store } from "../../src/store/sql.js";
 import { harness, textOf, type Engine, type Harness } from "./harness.js";
@@ -28,9 +27,7 @@ export interface BoardFixture {
  * PostgreSQL database of its own), with the board served on a real port.
  */
 export async function boardFixture(engine: Engine, start = "2026-03-02T09:00:00+08:00"): Promise<BoardFixture> {
-  const http = new HttpServer((m) => console.error(m));
-  const bound = await http.listen(0, "127.0.0.1");
-  const origin = `http://127.0.0.1:${bound.port}`;
+  const { http, origin } = await openHttp();
   let store: Store;
   let location: string;
   let drop: () => Promise<void>;
@@ -46,9 +43,7 @@ export async function boardFixture(engine: Engine, start = "2026-03-02T09:00:00+
     drop = database.drop;
   }
   const h = harness(start, "Europe/Berlin", store, origin);
-  const feed = await openChangeFeed(store, location);
-  const board = createBoard({ service: h.app.core.service, ports: h.app.core.ports, publicUrl: new URL(origin), displayZone: "Europe/Berlin", feed });
-  http.mount(board.route);
+  const board = await mountBoard(http, origin, h.app, location);
   const get = (path: string, cookie?: string, init: RequestInit = {}) =>
     fetch(`${origin}${path}`, { redirect: "manual", ...init, headers: { ...(cookie ? { cookie } : {}), ...(init.headers as Record<string, string> | undefined) } });
   const f: BoardFixture = {

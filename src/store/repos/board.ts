@@ -90,3 +90,8 @@ export async function holdsRoleAnywhere(sql: Sql, platform: string, userId: stri
   );
   return row !== undefined;
 }
+
+/** How many incidents there are and when the latest changed: with the timeline head, whether a reading still holds. */
+export async function incidentsStamp(sql: Sql): Promise<{ n: number; latest: string | null }> {
+  return (await sql.get<{ n: number; latest: string | null }>("SELECT count(*) AS n, max(updated_at) AS latest FROM incidents")) ?? { n: 0, latest: null };
+}

@@ -1,0 +1,27 @@
+import { HttpServer } from "../../src/http/server.js";
+import { createBoard, type Board } from "../../src/board/index.js";
+import { openChangeFeed } from "../../src/board/live/open.js";
+import { SESSION_COOKIE } from "../../src/board/routes.js";
+import type { App } from "../../src/app.js";
+
+/** An HTTP server on a free port of 127.0.0.1, and its origin (the board's public URL). */
+export async function openHttp(): Promise<{ http: HttpServer; origin: string }> {
+  const http = new HttpServer((m) => console.error(m));
+  const bound = await http.listen(0, "127.0.0.1");
+  return { http, origin: `http://127.0.0.1:${bound.port}` };
+}
+
+/** The board of this app, mounted as `warroom start` mounts it, watching the database at `location`. */
+export async function mountBoard(http: HttpServer, origin: string, app: App, location: string): Promise<Board> {
+  const feed = await openChangeFeed(app.store, location);
+  const board = createBoard({ service: app.core.service, ports: app.core.ports, publicUrl: new URL(origin), displayZone: "Europe/Berlin", feed });
+  http.mount(board.route);
+  return board;
+}
+
+/** A session cookie ("name=value") for a user, minted and redeemed without a browser (bench). */
+export async function sessionCookie(board: Board, userId: string, platform = "test"): Promise<string> {
+  const redeemed = await board.auth.redeem(await board.auth.issue({ platform, userId, name: null, zone: null }));
+  if (!redeemed) throw new Error("a fresh link was refused");
+  return `${SESSION_COOKIE}=${redeemed.token}`;
+}
