@@ -1,3 +1,5 @@
+import { BOARD_TABLES } from "./board-schema.js";
+
 /**
  * Versioned schema. Each entry runs once, in order, inside a transaction; the version
  * reached is kept in PRAGMA user_version. Never edit a released migration: add one.
@@ -202,29 +204,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
   /* 7 */ `
-  -- Board sign-in (issue 12; renumber as one block when merging): one-time links and
-  -- sessions, kept only as SHA-256 hashes so a copy of the database signs nobody in.
-  -- Times are epoch milliseconds. PostgreSQL's version 5.
-  CREATE TABLE board_links (
-    token_hash TEXT PRIMARY KEY,
-    platform   TEXT NOT NULL,
-    user_id    TEXT NOT NULL,
-    user_name  TEXT,
-    zone       TEXT,
-    created_at BIGINT NOT NULL,
-    expires_at BIGINT NOT NULL,
-    used_at    BIGINT
-  );
-  CREATE TABLE board_sessions (
-    token_hash TEXT PRIMARY KEY,
-    platform   TEXT NOT NULL,
-    user_id    TEXT NOT NULL,
-    user_name  TEXT,
-    zone       TEXT,
-    created_at BIGINT NOT NULL,
-    expires_at BIGINT NOT NULL
-  );
-  CREATE INDEX board_links_expiry ON board_links (expires_at);
-  CREATE INDEX board_sessions_expiry ON board_sessions (expires_at);
+  -- Board sign-in (issue 12; renumber as one block when merging). PostgreSQL's version 5.
+  ${BOARD_TABLES}
   `,
 ];

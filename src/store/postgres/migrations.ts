@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { BOARD_TABLES } from "../board-schema.js";
 
 /**
  * Versioned schema for PostgreSQL. The versions reached are rows of schema_migrations
@@ -205,30 +206,8 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   `,
   /* 5 */ `
-  -- Board sign-in (issue 12; renumber as one block when merging): one-time links and
-  -- sessions, kept only as SHA-256 hashes so a copy of the database signs nobody in.
-  -- Times are epoch milliseconds. SQLite's version 7.
-  CREATE TABLE board_links (
-    token_hash TEXT PRIMARY KEY,
-    platform   TEXT NOT NULL,
-    user_id    TEXT NOT NULL,
-    user_name  TEXT,
-    zone       TEXT,
-    created_at BIGINT NOT NULL,
-    expires_at BIGINT NOT NULL,
-    used_at    BIGINT
-  );
-  CREATE TABLE board_sessions (
-    token_hash TEXT PRIMARY KEY,
-    platform   TEXT NOT NULL,
-    user_id    TEXT NOT NULL,
-    user_name  TEXT,
-    zone       TEXT,
-    created_at BIGINT NOT NULL,
-    expires_at BIGINT NOT NULL
-  );
-  CREATE INDEX board_links_expiry ON board_links (expires_at);
-  CREATE INDEX board_sessions_expiry ON board_sessions (expires_at);
+  -- Board sign-in (issue 12; renumber as one block when merging). SQLite's version 7.
+  ${BOARD_TABLES}
   `,
 ];
 

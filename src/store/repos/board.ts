@@ -8,9 +8,10 @@ export interface BoardIdentityRow {
   zone: string | null;
 }
 
-export async function insertLink(sql: Sql, hash: string, who: BoardIdentityRow, now: number, expiresAt: number): Promise<void> {
+/** Both tables are keyed by a token's hash and name whom it signs in, until when. */
+async function insertToken(sql: Sql, table: "board_links" | "board_sessions", hash: string, who: BoardIdentityRow, now: number, expiresAt: number): Promise<void> {
   await sql.run(
-    "INSERT INTO board_links (token_hash, platform, user_id, user_name, zone, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    `INSERT INTO ${table} (token_hash, platform, user_id, user_name, zone, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     hash,
     who.platform,
     who.user_id,
@@ -19,6 +20,10 @@ export async function insertLink(sql: Sql, hash: string, who: BoardIdentityRow, 
     now,
     expiresAt,
   );
+}
+
+export function insertLink(sql: Sql, hash: string, who: BoardIdentityRow, now: number, expiresAt: number): Promise<void> {
+  return insertToken(sql, "board_links", hash, who, now, expiresAt);
 }
 
 /** A link that can still be redeemed (neither used nor expired), without using it. */
@@ -44,17 +49,8 @@ export async function useLink(sql: Sql, hash: string, now: number): Promise<Boar
   );
 }
 
-export async function insertSession(sql: Sql, hash: string, who: BoardIdentityRow, now: number, expiresAt: number): Promise<void> {
-  await sql.run(
-    "INSERT INTO board_sessions (token_hash, platform, user_id, user_name, zone, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    hash,
-    who.platform,
-    who.user_id,
-    who.user_name,
-    who.zone,
-    now,
-    expiresAt,
-  );
+export function insertSession(sql: Sql, hash: string, who: BoardIdentityRow, now: number, expiresAt: number): Promise<void> {
+  return insertToken(sql, "board_sessions", hash, who, now, expiresAt);
 }
 
 export async function liveSession(sql: Sql, hash: string, now: number): Promise<(BoardIdentityRow & { expires_at: number }) | undefined> {
