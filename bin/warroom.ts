@@ -37,7 +37,7 @@ import { BoardAuth } from "../src/board/auth.js";
 import { signInUrl } from "../src/board/urls.js";
 import type { ChatPort } from "../src/bot/adapter.js";
 import type { ChannelLinks } from "../src/board/view.js";
-import { z } from "zod";
+import { parseLinkRequest } from "../src/board/link-request.js";
 
 /** Bad input: one line on stderr, exit 2 (the CLI contract). */
 class CliError extends Error {}
@@ -345,18 +345,6 @@ async function mountBoard(
   return board;
 }
 
-const PLATFORMS = ["shell", "slack", "discord", "feishu"] as const;
-const linkArgs = z.object({
-  user: z
-    .string()
-    .trim()
-    .min(1, "--link takes a user id")
-    .max(100, "--link: a user id is at most 100 characters")
-    .regex(/^[^\s\p{Cc}]+$/u, "--link: a user id has no spaces or control characters"),
-  platform: z.enum(PLATFORMS, { message: `--platform takes ${PLATFORMS.join(", ")}` }),
-  name: z.string().trim().max(100, "--name: at most 100 characters").optional(),
-});
-
 async function openTargetStore(target: DbTarget) {
   return isPostgresUrl(target.path) ? openStore(target.path) : new SqliteStore(openDb(target, { mustExist: true }));
 }
@@ -379,8 +367,8 @@ async function cmdBoard(args: string[]): Promise<void> {
     if (values.platform !== undefined || values.name !== undefined) throw new CliError("--platform and --name go with --link");
     return serveBoard(config, target);
   }
-  const parsed = linkArgs.safeParse({ user: values.link, platform: values.platform ?? "shell", name: values.name });
-  if (!parsed.success) throw new CliError(parsed.error.issues[0]?.message ?? "bad --link");
+  const parsed = parseLinkRequest({ user: values.link, platform: values.platform, name: values.name });
+  if (!parsed.success) throw new CliError(parsed.error);
   const store = await openTargetStore(target).catch((err: unknown) => Promise.reject(storeFailure(err, target)));
   try {
     const token = await new BoardAuth(store, () => Date.now()).issue({ platform: parsed.data.platform, userId: parsed.data.user, name: parsed.data.name ?? null, zone: null });
