@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 /**
  * The launcher: the one place where the core meets the adapters. Subcommands:
- *   warroom start [--shell] [--clock <ISO>] [--db <file>] [--user <name>]
+ *   warroom start [--shell] [--clock <ISO>] [--db <file>] [--user <name>] [--files <dir>]
  *   warroom classify [FILE|-]
- *   warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json] [--kind …]
+ *   warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json|docx|pdf] [--kind …] [--out FILE]
  *   warroom verify [--db <file>] [--head] [--expect-head <events>:<hash>]
  *   warroom discord-register
  * start, draft and verify use --db, else WARROOM_DB, else .warroom/warroom.db.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadConfig, loadDbPath, loadRulesOverride, ConfigError, DEFAULT_DB_PATH, type Config } from "../src/config.js";
 import { loadRulePack, RulePackError } from "../src/rules/pack.js";
@@ -20,7 +20,8 @@ import { isPostgresUrl, openStore } from "../src/store/open.js";
 import { openDatabase, SCHEMA_VERSION, StoreError, type Db, type OpenOptions } from "../src/store/db.js";
 import { IncidentService, IncidentError } from "../src/incidents/service.js";
 import { isInFuture, systemClock, FakeClock } from "../src/time/clock.js";
-import { buildDraft, nextReportKind, renderDraft } from "../src/report/draft.js";
+import { buildDraft, nextReportKind, renderDraft, type DraftFormat } from "../src/report/draft.js";
+import { documentContext, FILE_FORMATS, isFileFormat, renderDocument } from "../src/report/documents.js";
 import { loadTemplates } from "../src/report/templates.js";
 import { formatHead, matchesHead, parseHead, storedHead, verifyChainIn, walkChain } from "../src/incidents/timeline.js";
 import { crossCheck, describeFinding } from "../src/incidents/replay.js";
@@ -29,13 +30,16 @@ import type { RunningAdapter } from "../src/bot/adapter.js";
 import { SUBMISSION_KINDS, type SubmissionKind } from "../src/incidents/model.js";
 import { runShell } from "../adapters/shell/index.js";
 
+/** Where the shell writes Word and PDF reports unless --files says otherwise. */
+const DEFAULT_FILES_DIR = ".warroom/files";
+
 /** Bad input: one line on stderr, exit 2 (the CLI contract). */
 class CliError extends Error {}
 
 const USAGE = `usage:
-  warroom start [--shell] [--clock <ISO time>] [--db <file>] [--user <name>]
+  warroom start [--shell] [--clock <ISO time>] [--db <file>] [--user <name>] [--files <dir>]
   warroom classify [FILE|-]
-  warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json] [--kind initial|supplementary|update|final]
+  warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json|docx|pdf] [--kind initial|supplementary|update|final] [--out FILE] [--db <file>]
   warroom verify [--db <file>] [--head] [--expect-head <events>:<hash>]
   warroom discord-register`;
 
@@ -99,27 +103,53 @@ function cmdClassify(args: string[]): void {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
+const DRAFT_FORMATS = ["md", "text", "json", ...FILE_FORMATS] as const;
+
+/** Write a draft or document where --out says; a path that cannot be written is one line, exit 2. */
+function writeOut(path: string, content: string | Uint8Array): void {
+  try {
+    writeFileSync(path, content);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new CliError(`--out ${path.slice(0, 200)}: cannot write (${e.code ?? e.message.split("\n")[0]})`);
+  }
+}
+
 async function cmdDraft(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { lang: { type: "string", default: "both" }, format: { type: "string", default: "md" }, kind: { type: "string" }, db: { type: "string" } },
+    options: { lang: { type: "string", default: "both" }, format: { type: "string", default: "md" }, kind: { type: "string" }, db: { type: "string" }, out: { type: "string" } },
   });
   const [idText, ...extra] = positionals;
   if (!idText || extra.length) throw new CliError("draft takes one incident id");
   const id = Number(idText.replace(/^#/, ""));
-  if (!Number.isInteger(id) || id <= 0) throw new CliError(`"${idText}" is not an incident id`);
-  if (!["zh", "en", "both"].includes(values.lang as string)) throw new CliError("--lang takes zh, en or both");
-  if (!["md", "text", "json"].includes(values.format as string)) throw new CliError("--format takes md, text or json");
+  if (!Number.isInteger(id) || id <= 0) throw new CliError(`"${idText.slice(0, 40)}" is not an incident id`);
+  const lang = values.lang as string;
+  if (lang !== "zh" && lang !== "en" && lang !== "both") throw new CliError("--lang takes zh, en or both");
+  const format = values.format as string;
+  if (!(DRAFT_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format takes ${DRAFT_FORMATS.join(", ")}`);
   if (values.kind && !(SUBMISSION_KINDS as readonly string[]).includes(values.kind)) throw new CliError(`--kind takes ${SUBMISSION_KINDS.join(", ")}`);
+  if (values.out !== undefined && !values.out.trim()) throw new CliError("--out takes a file name");
   const pack = loadRulePack(loadRulesOverride());
   const target = dbTarget(values.db);
   const store = isPostgresUrl(target.path) ? await openStore(target.path) : new SqliteStore(openDb(target, { mustExist: true }));
   try {
     const service = new IncidentService(store, pack, systemClock);
     const snap = await service.snapshot(id);
-    const draft = buildDraft(pack, loadTemplates(), snap, (values.kind as SubmissionKind | undefined) ?? nextReportKind(snap), systemClock.now());
-    process.stdout.write(`${renderDraft(draft, loadTemplates(), { lang: values.lang as "zh" | "en" | "both", format: values.format as "md" | "text" | "json" })}\n`);
+    const t = loadTemplates();
+    const draft = buildDraft(pack, t, snap, (values.kind as SubmissionKind | undefined) ?? nextReportKind(snap), systemClock.now());
+    if (isFileFormat(format)) {
+      const file = await renderDocument(draft, t, { format, lang, context: await documentContext(service, snap) });
+      // A binary document never goes to the terminal: without --out it gets its default name here.
+      const path = values.out ?? file.filename;
+      writeOut(path, file.content);
+      process.stdout.write(`${path}\n`);
+      return;
+    }
+    const text = `${renderDraft(draft, t, { lang, format: format as DraftFormat })}\n`;
+    if (values.out === undefined) process.stdout.write(text);
+    else writeOut(values.out, text);
   } finally {
     await store.close();
   }
@@ -246,8 +276,9 @@ async function cmdDiscordRegister(): Promise<void> {
 async function cmdStart(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { shell: { type: "boolean", default: false }, clock: { type: "string" }, db: { type: "string" }, user: { type: "string" } },
+    options: { shell: { type: "boolean", default: false }, clock: { type: "string" }, db: { type: "string" }, user: { type: "string" }, files: { type: "string" } },
   });
+  if (values.files !== undefined && !values.files.trim()) throw new CliError("--files takes a folder");
   const config = loadConfig();
   const chat = Boolean(config.slack || config.discord) && !values.shell;
   let clock: FakeClock | undefined;
@@ -265,7 +296,7 @@ async function cmdStart(args: string[]): Promise<void> {
   // PostgreSQL: every replica opens the same database; the store migrates it under a lock.
   const store = isPostgresUrl(target.path) ? await openStore(target.path) : undefined;
   try {
-    app = createApp({ config: { ...config, dbPath: target.path }, clock: clock ?? systemClock, store });
+    app = createApp({ config: { ...config, dbPath: target.path }, clock: clock ?? systemClock, store, mail: config.mail, drill: clock !== undefined });
   } catch (err) {
     await store?.close();
     throw storeFailure(err, target);
@@ -275,7 +306,7 @@ async function cmdStart(args: string[]): Promise<void> {
     await store?.close();
   };
   if (!chat) {
-    await runShell({ app, input: process.stdin, output: process.stdout, user: values.user ?? process.env.USER ?? "you", clock, live: !clock });
+    await runShell({ app, input: process.stdin, output: process.stdout, user: values.user ?? process.env.USER ?? "you", clock, live: !clock, filesDir: values.files ?? DEFAULT_FILES_DIR });
     await closeApp();
     return;
   }

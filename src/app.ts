@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Config } from "./config.js";
+import { DEFAULT_SMTP_TIMEOUT_MS, type Config, type MailConfig } from "./config.js";
 import { openDatabase, type Db } from "./store/db.js";
 import { SqliteStore } from "./store/sqlite/store.js";
 import type { Store } from "./store/sql.js";
@@ -24,6 +24,10 @@ export interface AppOptions {
   /** An already open store of any engine (PostgreSQL); it wins over `db` and config.dbPath. */
   store?: Store;
   log?: Logger;
+  /** E-mail filing settings; without them e-mail filing explains what to set. */
+  mail?: MailConfig;
+  /** A drill: e-mails are shown, never sent. */
+  drill?: boolean;
 }
 
 export interface App {
@@ -80,6 +84,8 @@ export function createApp(options: AppOptions): App {
     displayZone: options.config.displayZone,
     ports,
     log,
+    mail: options.mail ?? { to: [], timeoutMs: DEFAULT_SMTP_TIMEOUT_MS },
+    drill: options.drill ?? false,
     flush: async () => {
       try {
         await outbox.deliver();

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { IANAZone } from "luxon";
 import cron from "node-cron";
+import { parseAddressList, parseSender } from "./mail/address.js";
 
 const optionalString = z
   .string()
@@ -30,6 +31,19 @@ const idList = z
 
 const url = z.url({ message: "must be an absolute http(s) URL" }).optional();
 
+const smtpUrl = z
+  .url({ protocol: /^smtps?$/, message: "must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587" })
+  .optional();
+
+/** A parser's refusal as a zod issue, so the variable is named like every other. */
+const parsedWith = <T>(parse: (s: string) => { ok: true; value: T } | { ok: false; reason: string }) =>
+  z.string().transform((s, ctx) => {
+    const r = parse(s);
+    if (r.ok) return r.value;
+    ctx.addIssue({ code: "custom", message: r.reason });
+    return z.NEVER;
+  });
+
 export const envSchema = z.object({
   WARROOM_DB: optionalString,
   WARROOM_DISPLAY_TZ: zone.optional(),
@@ -53,6 +67,10 @@ export const envSchema = z.object({
   DISCORD_INCIDENT_CATEGORY_ID: optionalString,
   DISCORD_RESPONDER_ROLE_ID: optionalString,
   HTTPS_PROXY: url,
+  WARROOM_SMTP_URL: smtpUrl,
+  WARROOM_MAIL_FROM: parsedWith(parseSender).optional(),
+  WARROOM_REPORT_EMAIL_TO: parsedWith(parseAddressList).optional(),
+  WARROOM_SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -81,7 +99,21 @@ export interface Config {
     responderRoleId?: string;
   };
   httpsProxy?: string;
+  mail: MailConfig;
 }
+
+/** E-mail filing: where it is sent from and through, and the default recipients. */
+export interface MailConfig {
+  /** smtp(s)://user:password@host:port; unset, reports cannot be sent (drills still show them). */
+  smtpUrl?: string;
+  from?: { name?: string; address: string };
+  /** Default recipients when `--to` is not given. */
+  to: string[];
+  /** How long the server may stay silent (connect, greeting, each reply) before the send fails. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_SMTP_TIMEOUT_MS = 30_000;
 
 export class ConfigError extends Error {}
 
@@ -146,5 +178,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     httpsProxy: e.HTTPS_PROXY,
+    mail: {
+      smtpUrl: e.WARROOM_SMTP_URL,
+      from: e.WARROOM_MAIL_FROM,
+      to: e.WARROOM_REPORT_EMAIL_TO ?? [],
+      timeoutMs: e.WARROOM_SMTP_TIMEOUT_MS ?? DEFAULT_SMTP_TIMEOUT_MS,
+    },
   };
 }

@@ -2,6 +2,7 @@ import type { IncidentService } from "../incidents/service.js";
 import type { RulePack } from "../rules/pack.js";
 import type { Clock } from "../time/clock.js";
 import type { ChatPort } from "./adapter.js";
+import type { MailConfig } from "../config.js";
 
 export interface Logger {
   info(message: string): void;
@@ -19,4 +20,11 @@ export interface Core {
   /** Deliver queued messages (cards, announcements, warnings) now. */
   flush(): Promise<void>;
   log: Logger;
+  /** E-mail filing: SMTP server, sender, default recipients. */
+  mail: MailConfig;
+  /**
+   * A rehearsal on a fake clock and a throwaway store: nothing leaves warroom. An e-mail
+   * filing is built in full and shown, never sent.
+   */
+  drill: boolean;
 }

@@ -45,6 +45,8 @@ export interface CommandDef {
    * subcommands that both show (`police`) and record (`police reported`).
    */
   mutates: boolean | ((args: ParsedArgs) => boolean);
+  /** The rule pack's `rights` entry that applies, when it is another command's (e-mail filing files like `submitted`). */
+  rights?: string;
   run(ctx: CommandContext): Promise<Reply> | Reply;
 }
 
@@ -126,7 +128,7 @@ export class Router implements BotHandlers {
    * `rights` entry for the subcommand allows. A changing subcommand without an entry is refused:
    * a gap in the table must not become a right for everyone.
    */
-  private async authorise(name: string, mutating: boolean, actor: Actor, incident: Incident | undefined): Promise<void> {
+  private async authorise(name: string, mutating: boolean, actor: Actor, incident: Incident | undefined, rightsOf = name): Promise<void> {
     // A private war room is private for reading too: its card and timeline stay inside it.
     if (!incident || (!mutating && !incident.private)) return;
     if (incident.channelId) {
@@ -137,9 +139,9 @@ export class Router implements BotHandlers {
       }
     }
     if (!mutating) return;
-    const allowed = this.core.pack.rights[name];
+    const allowed = this.core.pack.rights[rightsOf];
     if (!allowed?.length) {
-      throw new PermissionError(`Nobody may use /incident ${name}: the deployment's rule pack gives no rights for it (rights.${name}).`);
+      throw new PermissionError(`Nobody may use /incident ${name}: the deployment's rule pack gives no rights for it (rights.${rightsOf}).`);
     }
     if (allowed.includes("member")) return;
     const roles = (await this.core.service.snapshot(incident.id)).roles;
@@ -170,7 +172,7 @@ export class Router implements BotHandlers {
       if (def.needsIncident && !incident) {
         throw new UsageError("This channel is not an incident channel. Run the command in the incident's channel, or add --incident <number>.", def.usage);
       }
-      await this.authorise(def.name, typeof def.mutates === "function" ? def.mutates(args) : def.mutates, input.actor, incident);
+      await this.authorise(def.name, typeof def.mutates === "function" ? def.mutates(args) : def.mutates, input.actor, incident, def.rights);
       const rest = input.text.trim().slice((words[0] ?? "").length).replace(/(^|\s)--incident(=|\s+)#?\d+/, "").trim();
       const port = this.port(input.actor.platform);
       const viewerZone = async () => port.userZone?.(input.actor.id).catch(() => undefined);
