@@ -64,7 +64,7 @@ function section(d: Draft, t: Templates, lang: "zh" | "en", ctx: DocumentContext
   const header: FormRow[] = [
     row("reporting_unit", reportingUnit(d)),
     row("incident", `#${d.incident.id} ${d.incident.title}`),
-    row("level", criteria ? `${level}${sep}${L("criteria")}: ${criteria}` : level),
+    row("level", criteria ? `${level}${sep}${L("criteria")}${lang === "zh" ? "：" : ": "}${criteria}` : level),
     row("aware_at", when(d.aware_at)),
   ];
   if (d.kind === "final") {

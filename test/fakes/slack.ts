@@ -34,7 +34,8 @@ export interface FakeChannel {
   members: Set<string>;
   messages: FakeMessage[];
   pins: Set<string>;
-  files: { id: string; title: string; filename: string }[];
+  /** Completed uploads with the bytes that reached the upload URL (documents are binary). */
+  files: { id: string; title: string; filename: string; bytes: Buffer }[];
 }
 
 export interface FakeSlackOptions {
@@ -58,7 +59,7 @@ export class FakeSlack {
   membersPageSize = 2;
   private readonly rateLimits = new Map<string, { times: number; retryAfterSec: number }>();
   private readonly failures = new Map<string, string[]>();
-  private readonly uploads = new Map<string, { filename: string; length: number; received?: number; content?: string }>();
+  private readonly uploads = new Map<string, { filename: string; length: number; received?: number; content?: string; bytes?: Buffer }>();
   private readonly events = new EventEmitter();
   private server: Server | undefined;
   private seq = 0;
@@ -182,6 +183,7 @@ export class FakeSlack {
       if (upload) {
         upload.received = raw.length;
         upload.content = raw.toString("utf8");
+        upload.bytes = raw;
       }
       this.record("upload", { file_id: id, bytes: raw.length, content: raw.toString("utf8") }, req.headers, upload ? 200 : 404);
       res.writeHead(upload ? 200 : 404, { "content-type": "text/plain" });
@@ -328,7 +330,9 @@ export class FakeSlack {
         const c = this.channels.get(str("channel_id"));
         const done = files.map((f) => ({ id: f.id ?? "", title: f.title ?? "", name: this.uploads.get(f.id ?? "")?.filename ?? "" }));
         if (done.some((f) => !this.uploads.get(f.id)?.received)) return { ok: false, error: "file_not_found" };
-        if (c) for (const f of done) c.files.push({ id: f.id, title: f.title, filename: f.name });
+        // Slack keeps what reached the upload URL; a length other than the one announced is a broken upload.
+        if (done.some((f) => this.uploads.get(f.id)?.received !== this.uploads.get(f.id)?.length)) return { ok: false, error: "file_upload_size_mismatch" };
+        if (c) for (const f of done) c.files.push({ id: f.id, title: f.title, filename: f.name, bytes: this.uploads.get(f.id)?.bytes ?? Buffer.alloc(0) });
         return { ok: true, files: done };
       }
       default:
