@@ -38,6 +38,18 @@ export interface FakeChannel {
   files: { id: string; title: string; filename: string; bytes: Buffer }[];
 }
 
+/**
+ * The file behind an upload URL: Slack takes the raw bytes or a multipart form with the
+ * file as its one part (what the web API client sends).
+ */
+async function uploadedBytes(req: IncomingMessage, raw: Buffer): Promise<Buffer> {
+  const type = req.headers["content-type"] ?? "";
+  if (!type.startsWith("multipart/form-data")) return raw;
+  const form = await new Response(raw, { headers: { "content-type": type } }).formData();
+  for (const value of form.values()) if (typeof value !== "string") return Buffer.from(await value.arrayBuffer());
+  return Buffer.alloc(0);
+}
+
 export interface FakeSlackOptions {
   token?: string;
   botUserId?: string;
@@ -180,14 +192,15 @@ export class FakeSlack {
     if (path.startsWith("/upload/")) {
       const id = path.slice("/upload/".length);
       const upload = this.uploads.get(id);
+      const bytes = await uploadedBytes(req, raw);
       if (upload) {
-        upload.received = raw.length;
-        upload.content = raw.toString("utf8");
-        upload.bytes = raw;
+        upload.received = bytes.length;
+        upload.content = bytes.toString("utf8");
+        upload.bytes = bytes;
       }
-      this.record("upload", { file_id: id, bytes: raw.length, content: raw.toString("utf8") }, req.headers, upload ? 200 : 404);
+      this.record("upload", { file_id: id, bytes: bytes.length, content: bytes.toString("utf8") }, req.headers, upload ? 200 : 404);
       res.writeHead(upload ? 200 : 404, { "content-type": "text/plain" });
-      res.end(upload ? `OK - ${raw.length}` : "not found");
+      res.end(upload ? `OK - ${bytes.length}` : "not found");
       return;
     }
     if (!path.startsWith("/api/")) {
