@@ -11,7 +11,8 @@ import { formatBoth } from "../src/report/format.js";
 import { loadTemplates } from "../src/report/templates.js";
 import { parseAddressList } from "../src/mail/address.js";
 import { composeFiling } from "../src/mail/compose.js";
-import { composeOnly, MailError, sendSmtp, type Outgoing, type Sent } from "../src/mail/send.js";
+import { MailError } from "../src/mail/errors.js";
+import type { Outgoing, Sent } from "../src/mail/types.js";
 import { echo, TEXT_LIMITS } from "../src/limits.js";
 import { draftFor, incidentOf, limitText, parseKind, snapshotOf } from "./shared.js";
 import { record } from "./submitted.js";
@@ -125,7 +126,9 @@ async function send(ctx: CommandContext, f: Filing): Promise<Reply> {
   const out = composeFiling(f.draft, loadTemplates(), files, from, f.to);
   let sent: Sent;
   try {
-    sent = ctx.core.drill ? await composeOnly(out) : await sendSmtp(ctx.core.mail, out);
+    // nodemailer loads on the first filing, not at start-up.
+    const mail = await import("../src/mail/send.js");
+    sent = ctx.core.drill ? await mail.composeOnly(out) : await mail.sendSmtp(ctx.core.mail, out);
   } catch (err) {
     if (!(err instanceof MailError)) throw err;
     ctx.core.log.error(`e-mail filing of incident #${incidentId} failed: ${err.message}`);

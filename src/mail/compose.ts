@@ -2,7 +2,7 @@ import type { Attachment } from "../bot/message.js";
 import { attachmentBytes, attachmentType } from "../bot/message.js";
 import { renderDraft, type Draft } from "../report/draft.js";
 import { fill, label, type Templates } from "../report/templates.js";
-import type { Outgoing } from "./send.js";
+import type { Outgoing } from "./types.js";
 
 /** Subjects are one line: a title typed long or stored oddly never becomes a second header. */
 const SUBJECT_LIMIT = 200;

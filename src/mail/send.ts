@@ -2,24 +2,8 @@ import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer/index.js";
 import type { MailConfig } from "../config.js";
 
-/** A send that did not go through: the message is what the user reads. */
-export class MailError extends Error {}
-
-export interface Outgoing {
-  from: { name?: string; address: string };
-  to: string[];
-  subject: string;
-  text: string;
-  attachments: { filename: string; content: Buffer; contentType: string }[];
-}
-
-export interface Sent {
-  messageId: string;
-  accepted: string[];
-  rejected: string[];
-  /** Bytes of the whole message as built (drills show it); unknown for a real send. */
-  size?: number;
-}
+import { MailError } from "./errors.js";
+import type { Outgoing, Sent } from "./types.js";
 
 const addressOf = (a: string | Mail.Address | undefined): string => (a === undefined ? "" : typeof a === "string" ? a : (a.address ?? ""));
 

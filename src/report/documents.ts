@@ -2,8 +2,6 @@ import { DateTime } from "luxon";
 import type { Attachment } from "../bot/message.js";
 import type { Draft, Lang } from "./draft.js";
 import { formLayout, pageLabel, type DocumentContext } from "./layout.js";
-import { renderDocx } from "./docx.js";
-import { renderPdf } from "./pdf.js";
 import type { Templates } from "./templates.js";
 import type { IncidentSnapshot } from "../incidents/model.js";
 import type { IncidentService } from "../incidents/service.js";
@@ -33,10 +31,11 @@ export async function renderDocument(d: Draft, t: Templates, options: { format: 
   const sections = formLayout(d, t, options.lang, options.context);
   const title = sections.map((s) => s.title).join(" / ");
   const pageLang = options.lang === "en" ? "en" : "zh";
+  // The renderers (docx, pdfkit and its font engine) load on first use: start-up stays fast.
   const content =
     options.format === "docx"
-      ? await renderDocx(sections, { title })
-      : await renderPdf(sections, { title, pageLabel: (n) => pageLabel(t, pageLang, n), createdAt: DateTime.fromISO(d.generated_at).toJSDate() });
+      ? await (await import("./docx.js")).renderDocx(sections, { title })
+      : await (await import("./pdf.js")).renderPdf(sections, { title, pageLabel: (n) => pageLabel(t, pageLang, n), createdAt: DateTime.fromISO(d.generated_at).toJSDate() });
   return { filename: documentName(d, options.format, options.lang), content, mime: FILE_MIME[options.format], title };
 }
 
