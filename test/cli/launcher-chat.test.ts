@@ -75,6 +75,7 @@ describe("warroom start with Slack and Discord configured", () => {
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", backend: "sqlite", database: "ok", discord: { gateway: "held" } });
 
     const body = slashCommandBody({ text: "open Launcher check", userId: "U1", channelId: "CGEN", triggerId: "t-1", responseUrl: slack.responseUrl("r-1") });
     const ack = await postSigned(`http://127.0.0.1:${port}/slack/events`, { secret: SECRET, body });
