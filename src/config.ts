@@ -39,6 +39,7 @@ export const envSchema = z.object({
     .trim()
     .refine((s) => cron.validate(s), { message: "must be a node-cron expression, e.g. */15 * * * * * (every 15 s)" })
     .optional(),
+  WARROOM_CLAIM_LEASE_S: z.coerce.number().int().min(5).max(600).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
@@ -63,6 +64,8 @@ export interface Config {
   rulesOverride?: string;
   /** node-cron expression (with seconds) for the countdown sweep. */
   sweepCron: string;
+  /** How long a replica's claim on a queued message lasts before another takes it over. */
+  claimLeaseMs?: number;
   port: number;
   slack?: {
     botToken: string;
@@ -124,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     displayZone: e.WARROOM_DISPLAY_TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     rulesOverride: e.WARROOM_RULES,
     sweepCron: e.WARROOM_SWEEP_CRON ?? "*/15 * * * * *",
+    ...(e.WARROOM_CLAIM_LEASE_S ? { claimLeaseMs: e.WARROOM_CLAIM_LEASE_S * 1000 } : {}),
     port: e.PORT ?? 3000,
     slack: e.SLACK_BOT_TOKEN
       ? {

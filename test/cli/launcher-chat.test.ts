@@ -1,44 +1,18 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FakeSlack } from "../fakes/slack.js";
 import { FakeDiscord } from "../fakes/discord.js";
 import { interactionBody, postSigned, slashCommandBody } from "../fakes/slack-sign.js";
-import { ROOT } from "../support/run-ts.js";
+import { freePort, startWarroom, type WarroomProcess } from "../support/warroom-process.js";
 
 const SECRET = "launcher-secret";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function waitForOutput(child: ChildProcess, pattern: RegExp, seen: { text: string }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output so far:\n${seen.text}`)), 20_000);
-    const check = () => {
-      if (pattern.test(seen.text)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stderr?.on("data", check);
-    child.stdout?.on("data", check);
-    check();
-  });
-}
-
 describe("warroom start with Slack and Discord configured", () => {
-  const fakes: { slack?: FakeSlack; discord?: FakeDiscord; child?: ChildProcess } = {};
+  const fakes: { slack?: FakeSlack; discord?: FakeDiscord; warroom?: WarroomProcess } = {};
   afterAll(async () => {
-    fakes.child?.kill("SIGKILL");
+    await fakes.warroom?.crash();
     await fakes.slack?.stop();
     await fakes.discord?.close();
   });
@@ -50,10 +24,8 @@ describe("warroom start with Slack and Discord configured", () => {
     fakes.discord = discord;
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), "warroom-launch-"));
-    const child = spawn(process.execPath, [join(ROOT, "node_modules", "vite-node", "vite-node.mjs"), join(ROOT, "bin", "warroom.ts"), "start"], {
-      cwd: dir,
-      env: {
-        ...process.env,
+    const warroom = startWarroom(
+      {
         WARROOM_DB: join(dir, "w.db"),
         PORT: String(port),
         SLACK_BOT_TOKEN: slack.token,
@@ -64,14 +36,12 @@ describe("warroom start with Slack and Discord configured", () => {
         DISCORD_GUILD_ID: discord.guildId,
         DISCORD_API_URL: discord.apiUrl,
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    fakes.child = child;
-    const seen = { text: "" };
-    child.stdout?.on("data", (d: Buffer) => (seen.text += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (seen.text += d.toString()));
-    await waitForOutput(child, /HTTP on port/, seen);
-    await waitForOutput(child, /discord: connected as/, seen);
+      dir,
+    );
+    fakes.warroom = warroom;
+    const { child } = warroom;
+    await warroom.waitFor(/HTTP on port/, 20_000);
+    await warroom.waitFor(/discord: connected as/, 20_000);
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);

@@ -16,6 +16,8 @@ export interface FakeCall {
   headers: IncomingHttpHeaders;
   /** HTTP status the fake answered with. */
   status: number;
+  /** The client's label, when it called through `apiUrlFor(label)`. */
+  via?: string;
 }
 
 export interface FakeMessage {
@@ -56,6 +58,11 @@ export class FakeSlack {
   readonly takenNames = new Set<string>();
   /** Page size for conversations.members, so pagination is exercised. */
   membersPageSize = 2;
+  /**
+   * Per Web API method: how long the answer is held back after the call took effect (the
+   * message exists, the caller does not know yet), to put a crash inside that window.
+   */
+  readonly answerDelayMs = new Map<string, number>();
   private readonly rateLimits = new Map<string, { times: number; retryAfterSec: number }>();
   private readonly failures = new Map<string, string[]>();
   private readonly uploads = new Map<string, { filename: string; length: number; received?: number; content?: string }>();
@@ -153,8 +160,13 @@ export class FakeSlack {
     });
   }
 
-  private record(method: string, body: Record<string, unknown>, headers: IncomingHttpHeaders, status: number): void {
-    const call = { method, body, headers, status };
+  /** An API URL that labels the caller's calls (`via`), to tell processes apart. */
+  apiUrlFor(label: string): string {
+    return `${this.base}/via/${encodeURIComponent(label)}/api/`;
+  }
+
+  private record(method: string, body: Record<string, unknown>, headers: IncomingHttpHeaders, status: number, via?: string): void {
+    const call = { method, body, headers, status, ...(via ? { via } : {}) };
     this.calls.push(call);
     this.events.emit("call", call);
   }
@@ -163,7 +175,10 @@ export class FakeSlack {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
-    const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
+    let path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
+    const labelled = /^\/via\/([^/]+)(\/api\/.*)$/.exec(path);
+    const via = labelled ? decodeURIComponent(labelled[1] as string) : undefined;
+    if (labelled) path = labelled[2] as string;
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "application/json", ...headers });
       res.end(JSON.stringify(payload));
@@ -217,7 +232,9 @@ export class FakeSlack {
       return;
     }
     const answer = this.answer(method, body);
-    this.record(method, body, req.headers, 200);
+    this.record(method, body, req.headers, 200, via);
+    const delay = this.answerDelayMs.get(method);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     send(200, answer);
   }
 
