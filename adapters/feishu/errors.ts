@@ -27,7 +27,8 @@ const httpErrorSchema = z.object({
   response: z
     .object({
       status: z.number(),
-      headers: z.record(z.string(), z.unknown()).optional(),
+      // axios hands its own header object; read as a plain record below.
+      headers: z.unknown().optional(),
       data: z.unknown(),
     })
     .optional(),
@@ -50,7 +51,8 @@ export function failedCall(err: unknown): FailedCall {
   const { response } = parsed.data;
   if (!response) return { message: parsed.data.message, network: parsed.data.code ?? parsed.data.message };
   const body = envelopeSchema.safeParse(response.data);
-  const reset = Number(response.headers?.["x-ogw-ratelimit-reset"]);
+  const headers = typeof response.headers === "object" && response.headers !== null ? (response.headers as Record<string, unknown>) : {};
+  const reset = Number(headers["x-ogw-ratelimit-reset"]);
   return {
     status: response.status,
     ...(body.success ? { code: body.data.code } : {}),

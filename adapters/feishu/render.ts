@@ -79,7 +79,8 @@ export interface RenderOptions {
 export function renderCard(m: Message, o: RenderOptions = {}): Card {
   const mentions = m.mentions ?? [];
   const elements: Element[] = [];
-  const bodyText = m.body ?? (!m.title && !m.fields?.length ? m.text : undefined);
+  // Without a body the text is the content: a card shows no notification fallback.
+  const bodyText = m.body ?? (!m.fields?.length ? m.text : undefined);
   const body = bodyText ? toCardMarkdown(bodyText, mentions) : "";
   // A ping must be in the card to notify; when the body does not carry it, it leads.
   const missing = mentions.filter((id) => !body.includes(`<at id=${id}>`));
