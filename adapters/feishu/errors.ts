@@ -49,7 +49,10 @@ export function failedCall(err: unknown): FailedCall {
   const parsed = httpErrorSchema.safeParse(err);
   if (!parsed.success) return { message: err instanceof Error ? err.message : String(err) };
   const { response } = parsed.data;
-  if (!response) return { message: parsed.data.message, network: parsed.data.code ?? parsed.data.message };
+  // The SDK's token fetch throws a plain Error naming Feishu's code in its message.
+  const token = /access_token, code: (\d+), msg: (.*)$/.exec(parsed.data.message);
+  if (token) return { code: Number(token[1]), message: token[2] ?? "" };
+  if (!response) return parsed.data.code ? { message: parsed.data.message, network: parsed.data.code } : { message: parsed.data.message };
   const body = envelopeSchema.safeParse(response.data);
   const headers = typeof response.headers === "object" && response.headers !== null ? (response.headers as Record<string, unknown>) : {};
   const reset = Number(headers["x-ogw-ratelimit-reset"]);
