@@ -86,6 +86,8 @@ export class FakeFeishu {
   readonly appSecret: string;
   readonly botOpenId: string;
   readonly token = "t-fake-tenant-token";
+  /** False: the endpoint look-up refuses the app, as for an app without long-connection events. */
+  longConnectionAllowed = true;
   /** Frames the adapter sent over the long connection (pings, event answers). */
   readonly frames: Frame[] = [];
   private readonly rateLimits = new Map<string, { times: number; resetSec: number; status: number }>();
@@ -235,7 +237,7 @@ export class FakeFeishu {
       return;
     }
     if (route.api === "ws.endpoint") {
-      if (body.AppID !== this.appId || body.AppSecret !== this.appSecret) answer(200, { code: 514, msg: "auth failed", data: {} });
+      if (!this.longConnectionAllowed || body.AppID !== this.appId || body.AppSecret !== this.appSecret) answer(200, { code: 514, msg: "auth failed", data: {} });
       else
         answer(200, {
           code: 0,
@@ -445,7 +447,7 @@ function multipart(raw: Buffer, contentType: string): Record<string, unknown> {
     const name = /name="([^"]+)"/.exec(head)?.[1];
     const value = rest.join("\r\n\r\n").replace(/\r\n$/, "");
     if (!name) continue;
-    if (/filename="/.test(head)) out.file_bytes = Buffer.byteLength(value, "latin1");
+    if (name === "file" || /filename="/.test(head)) out.file_bytes = Buffer.byteLength(value, "latin1");
     else out[name] = Buffer.from(value, "latin1").toString("utf8");
   }
   return out;
