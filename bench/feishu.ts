@@ -1,13 +1,12 @@
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { z } from "zod";
 import { createApp } from "../src/app.js";
 import { openDatabase } from "../src/store/db.js";
 import { FakeClock } from "../src/time/clock.js";
 import { startFeishu } from "../adapters/feishu/index.js";
 import { FakeFeishu } from "../test/fakes/feishu.js";
-import { messageEvent, send, signedRequest, type SignedRequest } from "../test/fakes/feishu-events.js";
-import type { Round } from "./slack-load.js";
+import { messageEvent, send, signedRequest } from "../test/fakes/feishu-events.js";
+import { percentile, round } from "./slack.js";
 
 const ENCRYPT_KEY = "bench-encrypt-key";
 const TOKEN = "bench-verification-token";
@@ -18,26 +17,6 @@ const WARMUP_ROUNDS = 2;
 const DEADLINE_MS = 3000;
 
 const silent = { info: () => {}, error: () => {} };
-
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] as number;
-}
-
-const answerSchema = z.union([z.object({ latencies: z.array(z.number()) }), z.object({ error: z.string() })]);
-
-function round(worker: Worker, url: string, requests: SignedRequest[]): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    worker.once("message", (message: unknown) => {
-      worker.off("error", reject);
-      const answer = answerSchema.parse(message);
-      if ("error" in answer) reject(new Error(answer.error));
-      else resolve(answer.latencies);
-    });
-    worker.once("error", reject);
-    worker.postMessage({ url, requests } satisfies Round);
-  });
-}
 
 /**
  * Event-to-acknowledgement latency of `/incident status` typed in a war room: each event

@@ -1,6 +1,7 @@
 import type { Actor, BotHandlers, FormResult } from "../../src/bot/adapter.js";
 import type { Logger } from "../../src/bot/core.js";
 import { takeTurns } from "../slack/turns.js";
+import { within } from "../shared/within.js";
 import { buttonValueSchema, cardActionSchema, messageEventSchema, textContentSchema, type CardAction, type MessageEvent } from "./events.js";
 import { formValues, formValueSchema, renderFormCard, type FormButtonValue, type ShownForms } from "./form-card.js";
 import { renderCard, type Card } from "./render.js";
@@ -33,19 +34,6 @@ export interface CardAnswer {
 
 const actorOf = (id: string): Actor => ({ platform: PLATFORM, id });
 
-type Settled<T> = { done: true; value: T } | { done: false };
-
-async function within<T>(work: Promise<T>, ms: number): Promise<Settled<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Settled<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ done: false }), ms);
-  });
-  try {
-    return await Promise.race([work.then((value): Settled<T> => ({ done: true, value })), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const defined = (values: Record<string, string | undefined>): Record<string, string> =>
   Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined));

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { EventEmitter } from "node:events";
 import { WebSocketServer, type WebSocket } from "ws";
+import { waitForCall } from "./wait.js";
 import { decodeFrame, encodeFrame, type Frame } from "./feishu-frames.js";
 
 /**
@@ -167,21 +168,7 @@ export class FakeFeishu {
   }
 
   waitFor(match: (c: FakeCall) => boolean, timeoutMs = 5000): Promise<FakeCall> {
-    const found = this.calls.find(match);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const onCall = (c: FakeCall) => {
-        if (!match(c)) return;
-        clearTimeout(timer);
-        this.events.off("call", onCall);
-        resolve(c);
-      };
-      const timer = setTimeout(() => {
-        this.events.off("call", onCall);
-        reject(new Error(`no matching Feishu call within ${timeoutMs} ms; seen: ${this.calls.map((c) => `${c.api}:${c.status}`).join(", ")}`));
-      }, timeoutMs);
-      this.events.on("call", onCall);
-    });
+    return waitForCall(this.calls, this.events, match, timeoutMs, () => this.calls.map((c) => `${c.api}:${c.status}`).join(", "));
   }
 
   /** The card a message shows now: its last edit, or what was posted. */
