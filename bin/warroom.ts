@@ -226,6 +226,14 @@ async function startChatAdapters(config: Config, app: ReturnType<typeof createAp
         throw err instanceof SlackStartError ? new CliError(err.message) : err;
       }
     }
+    if (config.feishu) {
+      const { startFeishu, FeishuStartError } = await import("../adapters/feishu/index.js");
+      try {
+        running.push(await startFeishu({ app, config: config.feishu, http, log: consoleLogger }));
+      } catch (err) {
+        throw err instanceof FeishuStartError ? new CliError(err.message) : err;
+      }
+    }
     if (config.discord) {
       const { startDiscord } = await import("../adapters/discord/index.js");
       running.push(await startDiscord({ app, config: config.discord, httpsProxy: config.httpsProxy, log: consoleLogger }));
@@ -255,7 +263,7 @@ async function cmdStart(args: string[]): Promise<void> {
     options: { shell: { type: "boolean", default: false }, clock: { type: "string" }, db: { type: "string" }, user: { type: "string" } },
   });
   const config = loadConfig();
-  const chat = Boolean(config.slack || config.discord) && !values.shell;
+  const chat = Boolean(config.slack || config.discord || config.feishu) && !values.shell;
   let clock: FakeClock | undefined;
   if (values.clock) {
     try {
@@ -291,7 +299,8 @@ async function cmdStart(args: string[]): Promise<void> {
   http.mount(healthRoute(async () => ({ ...(await app.health()), adapters: adapterHealth(running) })));
   try {
     const bound = await http.listen(config.port);
-    consoleLogger.info(`HTTP on port ${bound.port}: ${HEALTH_PATH}${config.slack && !config.slack.appToken ? ", /slack/events" : ""}`);
+    const routes = [HEALTH_PATH, ...(config.slack && !config.slack.appToken ? ["/slack/events"] : []), ...(config.feishu?.eventMode === "http" ? ["/feishu/events"] : [])];
+    consoleLogger.info(`HTTP on port ${bound.port}: ${routes.join(", ")}`);
   } catch (err) {
     for (const r of running) await r.stop().catch(() => undefined);
     await closeApp();

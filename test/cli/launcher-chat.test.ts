@@ -4,24 +4,29 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FakeSlack } from "../fakes/slack.js";
 import { FakeDiscord } from "../fakes/discord.js";
+import { FakeFeishu } from "../fakes/feishu.js";
+import { challengeEvent, send as sendFeishu, signedRequest as feishuRequest } from "../fakes/feishu-events.js";
 import { interactionBody, postSigned, slashCommandBody } from "../fakes/slack-sign.js";
 import { freePort, startWarroom, type WarroomProcess } from "../support/warroom-process.js";
 
 const SECRET = "launcher-secret";
 
-describe("warroom start with Slack and Discord configured", () => {
-  const fakes: { slack?: FakeSlack; discord?: FakeDiscord; warroom?: WarroomProcess } = {};
+describe("warroom start with Slack, Discord and Feishu configured", () => {
+  const fakes: { slack?: FakeSlack; discord?: FakeDiscord; feishu?: FakeFeishu; warroom?: WarroomProcess } = {};
   afterAll(async () => {
     await fakes.warroom?.crash();
     await fakes.slack?.stop();
     await fakes.discord?.close();
+    await fakes.feishu?.stop();
   });
 
-  it("serves both from one process and stops cleanly", async () => {
+  it("serves all three from one process, on one HTTP port, and stops cleanly", async () => {
     const slack = await new FakeSlack().start();
     const discord = await FakeDiscord.start();
+    const feishu = await new FakeFeishu().start();
     fakes.slack = slack;
     fakes.discord = discord;
+    fakes.feishu = feishu;
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), "warroom-launch-"));
     const warroom = startWarroom(
@@ -35,12 +40,17 @@ describe("warroom start with Slack and Discord configured", () => {
         DISCORD_APPLICATION_ID: discord.applicationId,
         DISCORD_GUILD_ID: discord.guildId,
         DISCORD_API_URL: discord.apiUrl,
+        FEISHU_APP_ID: feishu.appId,
+        FEISHU_APP_SECRET: feishu.appSecret,
+        FEISHU_VERIFICATION_TOKEN: "launcher-token",
+        FEISHU_ENCRYPT_KEY: "launcher-key",
+        FEISHU_API_URL: feishu.apiUrl,
       },
       dir,
     );
     fakes.warroom = warroom;
     const { child } = warroom;
-    await warroom.waitFor(/HTTP on port/, 20_000);
+    await warroom.waitFor(/HTTP on port \d+: \/healthz, \/slack\/events, \/feishu\/events/, 20_000);
     await warroom.waitFor(/discord: connected as/, 20_000);
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -54,6 +64,10 @@ describe("warroom start with Slack and Discord configured", () => {
     expect(created.body.name).toBe(`inc-${new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, "")}-launcher-check`);
     const forged = await postSigned(`http://127.0.0.1:${port}/slack/events`, { secret: "wrong", body: interactionBody({ type: "block_actions" }) });
     expect(forged.status).toBe(401);
+
+    // Feishu's URL check on the same port: the challenge comes back only to a signed, encrypted request.
+    const challenge = await sendFeishu(`http://127.0.0.1:${port}/feishu/events`, feishuRequest(challengeEvent("launcher-token", "c-123"), { encryptKey: "launcher-key" }));
+    expect(challenge).toEqual({ status: 200, json: { challenge: "c-123" } });
 
     const user = discord.addUser("dana", [discord.responderRoleId]);
     const record = discord.slash(user, discord.generalChannelId, "help");

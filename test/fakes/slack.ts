@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EventEmitter } from "node:events";
+import { waitForCall } from "./wait.js";
 
 /**
  * A Slack Web API stand-in on 127.0.0.1 for tests and the bench. It records every call
@@ -143,21 +144,7 @@ export class FakeSlack {
 
   /** Resolves once a recorded call satisfies `match`; rejects after `timeoutMs` with what was seen. */
   waitFor(match: (c: FakeCall) => boolean, timeoutMs = 5000): Promise<FakeCall> {
-    const found = this.calls.find(match);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const onCall = (c: FakeCall) => {
-        if (!match(c)) return;
-        clearTimeout(timer);
-        this.events.off("call", onCall);
-        resolve(c);
-      };
-      const timer = setTimeout(() => {
-        this.events.off("call", onCall);
-        reject(new Error(`no matching Slack call within ${timeoutMs} ms; seen: ${this.calls.map((c) => c.method).join(", ")}`));
-      }, timeoutMs);
-      this.events.on("call", onCall);
-    });
+    return waitForCall(this.calls, this.events, match, timeoutMs, () => this.calls.map((c) => c.method).join(", "));
   }
 
   /** An API URL that labels the caller's calls (`via`), to tell processes apart. */
