@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { EventEmitter } from "node:events";
 import { WebSocketServer, type WebSocket } from "ws";
+import { closeNow, listenOnLoopback } from "./loopback.js";
 import { waitForCall } from "./wait.js";
 import { decodeFrame, encodeFrame, type Frame } from "./feishu-frames.js";
 
@@ -110,8 +110,7 @@ export class FakeFeishu {
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.base = `http://127.0.0.1:${await listenOnLoopback(this.server)}`;
     return this;
   }
 
@@ -120,9 +119,7 @@ export class FakeFeishu {
     this.wss.close();
     const s = this.server;
     this.server = undefined;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    await closeNow(s);
   }
 
   /** What to give the adapter as FEISHU_API_URL. */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { EventEmitter } from "node:events";
+import { closeNow, listenOnLoopback } from "./loopback.js";
 import { waitForCall } from "./wait.js";
 
 /**
@@ -90,18 +90,14 @@ export class FakeSlack {
     this.server = createServer((req, res) => {
       void this.handle(req, res);
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
-    const { port } = this.server.address() as AddressInfo;
-    this.base = `http://${this.publicHost}:${port}`;
+    this.base = `http://${this.publicHost}:${await listenOnLoopback(this.server)}`;
     return this;
   }
 
   async stop(): Promise<void> {
     const s = this.server;
     this.server = undefined;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    await closeNow(s);
   }
 
   /** What to give the adapter as `apiUrl`. */
