@@ -157,6 +157,7 @@ async function main(): Promise<void> {
   out.push(...(await optional("./documents.js", "benchDocuments")));
   out.push(...(await optional("./slack.js", "benchSlack")));
   out.push(...(await optional("./discord.js", "benchDiscord")));
+  out.push(...(await optional("./feishu.js", "benchFeishu")));
   // Last: starting and stopping a PostgreSQL cluster loads the machine, which would disturb the latency figures above.
   out.push(...(await optional("./postgres.js", "benchPostgres")));
   process.stdout.write(`${out.join("\n")}\n`);

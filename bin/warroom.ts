@@ -23,12 +23,16 @@ import { isInFuture, systemClock, FakeClock } from "../src/time/clock.js";
 import { buildDraft, nextReportKind, renderDraft, type DraftFormat } from "../src/report/draft.js";
 import { documentContext, FILE_FORMATS, isFileFormat, renderDocument } from "../src/report/documents.js";
 import { loadTemplates } from "../src/report/templates.js";
-import { formatHead, matchesHead, parseHead, storedHead, verifyChainIn, walkChain } from "../src/incidents/timeline.js";
+import { formatHead, matchesHeadIn, parseHead, storedHead, walkChainIn } from "../src/incidents/timeline.js";
+import { PG_MIGRATIONS } from "../src/store/postgres/migrations.js";
+import type { Store } from "../src/store/sql.js";
 import { crossCheck, describeFinding } from "../src/incidents/replay.js";
 import { createApp, consoleLogger } from "../src/app.js";
 import type { RunningAdapter } from "../src/bot/adapter.js";
 import { SUBMISSION_KINDS, type SubmissionKind } from "../src/incidents/model.js";
 import { runShell } from "../adapters/shell/index.js";
+import { HttpServer } from "../src/http/server.js";
+import { healthRoute, HEALTH_PATH } from "../src/http/health.js";
 
 /** Where the shell writes Word and PDF reports unless --files says otherwise. */
 const DEFAULT_FILES_DIR = ".warroom/files";
@@ -155,35 +159,40 @@ async function cmdDraft(args: string[]): Promise<void> {
   }
 }
 
-/**
- * Verify a PostgreSQL store: the hash chain and its head, read through the store. The
- * replayed-state comparison reads SQLite files; on PostgreSQL it is not run yet, and the
- * output says so.
- */
-async function verifyPostgres(url: string, head: boolean): Promise<void> {
-  const store = await openStore(url, { migrate: false });
-  try {
-    const check = await store.read((sql) => verifyChainIn(sql));
-    if (!check.ok) {
-      process.stdout.write(`timeline BROKEN at event ${check.brokenAt}: ${check.reason}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    const stored = await store.read((sql) => sql.get<{ events: number; hash: string }>("SELECT events, hash FROM timeline_head WHERE id = 1"));
-    if (head && stored) {
-      process.stdout.write(`${formatHead(stored)}\n`);
-      return;
-    }
-    process.stdout.write(`timeline intact: ${check.events} events (PostgreSQL: the state cross-check runs on SQLite files only)\n`);
-  } finally {
-    await store.close();
+/** A store opened for reading only, with what its schema version says about it. */
+interface VerifyTarget {
+  store: Store;
+  /** The schema this warroom writes: only then are the tables compared with the replay. */
+  current: boolean;
+  /** Whether the database keeps a chain head (SQLite files from before it do not). */
+  headKept: boolean;
+  /** Why the state was not compared, when not current. */
+  note: string;
+}
+
+async function openForVerify(target: DbTarget): Promise<VerifyTarget> {
+  if (isPostgresUrl(target.path)) {
+    const store = await openStore(target.path, { migrate: false });
+    const version = Number((await store.read((sql) => sql.get<{ v: number | null }>("SELECT max(version) AS v FROM schema_migrations")))?.v ?? 0);
+    const current = version === PG_MIGRATIONS.length;
+    return { store, current, headKept: version >= 2, note: `the database is at schema ${version}, this warroom at ${PG_MIGRATIONS.length} (start warroom once to upgrade it)` };
   }
+  const db = openDb(target, { readonly: true });
+  const version = db.pragma("user_version", { simple: true }) as number;
+  const headKept = storedHead(db) !== undefined;
+  return {
+    store: new SqliteStore(db),
+    current: version === SCHEMA_VERSION,
+    headKept,
+    note: `${headKept ? "state not checked" : "no head stored, state not checked"}: the database is at schema ${version}, this warroom at ${SCHEMA_VERSION} (start warroom once to upgrade it)`,
+  };
 }
 
 /**
  * Recompute the hash chain, compare it with the stored head (and with a head kept
- * elsewhere, if given), then replay the timeline against the tables. The database is opened
- * read-only: verifying changes nothing. Exit 1 on the first problem, in one line.
+ * elsewhere, if given), then replay the timeline against the tables, on either engine. The
+ * database is opened for reading only: verifying changes nothing. Exit 1 on the first
+ * problem, in one line.
  */
 async function cmdVerify(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -195,63 +204,64 @@ async function cmdVerify(args: string[]): Promise<void> {
   const expectText = values["expect-head"];
   const expected = expectText === undefined ? undefined : parseHead(expectText);
   if (expectText !== undefined && !expected) throw new CliError("--expect-head takes <events>:<hash>, as printed by warroom verify --head");
-  const target = dbTarget(values.db);
-  if (isPostgresUrl(target.path)) {
-    if (expected) throw new CliError("--expect-head is checked on SQLite files only for now");
-    return verifyPostgres(target.path, values.head === true);
-  }
   const pack = loadRulePack(loadRulesOverride());
-  const db = openDb(target, { readonly: true });
+  const { store, current, headKept, note } = await openForVerify(dbTarget(values.db));
   const fail = (line: string) => {
     process.stdout.write(`${line}\n`);
     process.exitCode = 1;
   };
   try {
-    const { check, head } = walkChain(db);
-    if (!check.ok) return fail(`timeline BROKEN at event ${check.brokenAt}: ${check.reason}`);
-    if (expected) {
-      const match = matchesHead(db, expected);
-      if (!match.ok) return fail(`timeline does NOT match the expected head: ${match.reason}`);
-    }
-    // The replay reads the tables as this code writes them: an older schema is not compared.
-    const version = db.pragma("user_version", { simple: true }) as number;
-    const notes: string[] = [];
-    if (version === SCHEMA_VERSION) {
-      let state: ReturnType<typeof crossCheck>;
-      try {
-        state = crossCheck(db, pack);
-      } catch (err) {
-        return fail(`state could not be checked: ${(err as Error).message.split("\n")[0]}`);
+    // One snapshot for every check, so replicas writing meanwhile cannot make them disagree.
+    await store.read(async (sql) => {
+      const { check, head } = await walkChainIn(sql, headKept);
+      if (!check.ok) return fail(`timeline BROKEN at event ${check.brokenAt}: ${check.reason}`);
+      if (expected) {
+        const match = await matchesHeadIn(sql, expected);
+        if (!match.ok) return fail(`timeline does NOT match the expected head: ${match.reason}`);
       }
-      const [first, ...more] = state.findings;
-      if (first) return fail(`state MISMATCH: ${describeFinding(first)}${more.length ? ` (and ${more.length} more)` : ""}`);
-      notes.push(`state of ${state.incidents} incident${state.incidents === 1 ? "" : "s"} matches it`);
-    }
-    if (values.head) {
-      process.stdout.write(`${formatHead(head)}\n`);
-      return;
-    }
-    if (expected) notes.push(`it includes the expected head (${expected.events} events)`);
-    if (version !== SCHEMA_VERSION) {
-      const missing = storedHead(db) === undefined ? "no head stored, state not checked" : "state not checked";
-      notes.push(`${missing}: the database is at schema ${version}, this warroom at ${SCHEMA_VERSION} (start warroom once to upgrade it)`);
-    }
-    process.stdout.write(`timeline intact: ${check.events} events; ${notes.join("; ")}\n`);
+      const notes: string[] = [];
+      if (current) {
+        let state: Awaited<ReturnType<typeof crossCheck>>;
+        try {
+          state = await crossCheck(sql, pack);
+        } catch (err) {
+          return fail(`state could not be checked: ${(err as Error).message.split("\n")[0]}`);
+        }
+        const [first, ...more] = state.findings;
+        if (first) return fail(`state MISMATCH: ${describeFinding(first)}${more.length ? ` (and ${more.length} more)` : ""}`);
+        notes.push(`state of ${state.incidents} incident${state.incidents === 1 ? "" : "s"} matches it`);
+      }
+      if (values.head) {
+        process.stdout.write(`${formatHead(head)}\n`);
+        return;
+      }
+      if (expected) notes.push(`it includes the expected head (${expected.events} events)`);
+      if (!current) notes.push(note);
+      process.stdout.write(`timeline intact: ${check.events} events; ${notes.join("; ")}\n`);
+    });
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
 /** Loaded only when configured, so the shell starts without the chat libraries. */
-async function startChatAdapters(config: Config, app: ReturnType<typeof createApp>): Promise<RunningAdapter[]> {
+async function startChatAdapters(config: Config, app: ReturnType<typeof createApp>, http: HttpServer): Promise<RunningAdapter[]> {
   const running: RunningAdapter[] = [];
   try {
     if (config.slack) {
       const { startSlack, SlackStartError } = await import("../adapters/slack/index.js");
       try {
-        running.push(await startSlack({ app, config: config.slack, port: config.port, httpsProxy: config.httpsProxy, log: consoleLogger }));
+        running.push(await startSlack({ app, config: config.slack, http, port: config.port, httpsProxy: config.httpsProxy, log: consoleLogger }));
       } catch (err) {
         throw err instanceof SlackStartError ? new CliError(err.message) : err;
+      }
+    }
+    if (config.feishu) {
+      const { startFeishu, FeishuStartError } = await import("../adapters/feishu/index.js");
+      try {
+        running.push(await startFeishu({ app, config: config.feishu, http, log: consoleLogger }));
+      } catch (err) {
+        throw err instanceof FeishuStartError ? new CliError(err.message) : err;
       }
     }
     if (config.discord) {
@@ -263,6 +273,10 @@ async function startChatAdapters(config: Config, app: ReturnType<typeof createAp
     throw err;
   }
   return running;
+}
+
+function adapterHealth(running: RunningAdapter[]): Record<string, Record<string, string | boolean>> {
+  return Object.fromEntries(running.flatMap((r) => (r.health ? [[r.port.platform, r.health()]] : [])));
 }
 
 async function cmdDiscordRegister(): Promise<void> {
@@ -280,7 +294,7 @@ async function cmdStart(args: string[]): Promise<void> {
   });
   if (values.files !== undefined && !values.files.trim()) throw new CliError("--files takes a folder");
   const config = loadConfig();
-  const chat = Boolean(config.slack || config.discord) && !values.shell;
+  const chat = Boolean(config.slack || config.discord || config.feishu) && !values.shell;
   let clock: FakeClock | undefined;
   if (values.clock) {
     try {
@@ -310,9 +324,22 @@ async function cmdStart(args: string[]): Promise<void> {
     await closeApp();
     return;
   }
-  const running = await startChatAdapters(config, app);
+  // One HTTP server per process: the platforms' callbacks and the health check share PORT.
+  const http = new HttpServer((m) => consoleLogger.error(m));
+  const running = await startChatAdapters(config, app, http);
+  http.mount(healthRoute(async () => ({ ...(await app.health()), adapters: adapterHealth(running) })));
+  try {
+    const bound = await http.listen(config.port);
+    const routes = [HEALTH_PATH, ...(config.slack && !config.slack.appToken ? ["/slack/events"] : []), ...(config.feishu?.eventMode === "http" ? ["/feishu/events"] : [])];
+    consoleLogger.info(`HTTP on port ${bound.port}: ${routes.join(", ")}`);
+  } catch (err) {
+    for (const r of running) await r.stop().catch(() => undefined);
+    await closeApp();
+    throw new CliError(`cannot listen on port ${config.port}: ${(err as Error).message}`);
+  }
   await app.engine.start();
   const stop = async () => {
+    await http.close();
     for (const r of running) await r.stop().catch(() => undefined);
     await closeApp();
     process.exit(0);

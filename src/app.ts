@@ -17,7 +17,7 @@ import { warningRenderer } from "./report/warnings.js";
 import { COMMANDS, FORM_HANDLERS } from "../commands/index.js";
 
 export interface AppOptions {
-  config: Pick<Config, "dbPath" | "displayZone" | "rulesOverride" | "sweepCron">;
+  config: Pick<Config, "dbPath" | "displayZone" | "rulesOverride" | "sweepCron" | "claimLeaseMs">;
   clock?: Clock;
   /** An already open database (tests); otherwise config.dbPath is opened. */
   db?: Db;
@@ -68,6 +68,7 @@ export function createApp(options: AppOptions): App {
     ports,
     now: () => clock.now().toMillis(),
     bootId: randomUUID(),
+    ...(options.config.claimLeaseMs ? { leaseMs: options.config.claimLeaseMs } : {}),
     log,
     cards: {
       card: async (id) => {

@@ -53,6 +53,7 @@ export const envSchema = z.object({
     .trim()
     .refine((s) => cron.validate(s), { message: "must be a node-cron expression, e.g. */15 * * * * * (every 15 s)" })
     .optional(),
+  WARROOM_CLAIM_LEASE_S: z.coerce.number().int().min(5).max(600).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
@@ -66,6 +67,14 @@ export const envSchema = z.object({
   DISCORD_API_URL: url,
   DISCORD_INCIDENT_CATEGORY_ID: optionalString,
   DISCORD_RESPONDER_ROLE_ID: optionalString,
+  FEISHU_APP_ID: optionalString,
+  FEISHU_APP_SECRET: optionalString,
+  FEISHU_VERIFICATION_TOKEN: optionalString,
+  FEISHU_ENCRYPT_KEY: optionalString,
+  FEISHU_API_URL: url,
+  FEISHU_RESPONDER_IDS: idList,
+  FEISHU_EVENT_MODE: z.enum(["http", "ws"], { message: "must be http or ws" }).optional(),
+  FEISHU_URGENT: z.enum(["app", "sms", "phone"], { message: "must be app, sms or phone" }).optional(),
   HTTPS_PROXY: url,
   WARROOM_SMTP_URL: smtpUrl,
   WARROOM_MAIL_FROM: parsedWith(parseSender).optional(),
@@ -81,6 +90,8 @@ export interface Config {
   rulesOverride?: string;
   /** node-cron expression (with seconds) for the countdown sweep. */
   sweepCron: string;
+  /** How long a replica's claim on a queued message lasts before another takes it over. */
+  claimLeaseMs?: number;
   port: number;
   slack?: {
     botToken: string;
@@ -98,6 +109,7 @@ export interface Config {
     categoryId?: string;
     responderRoleId?: string;
   };
+  feishu?: FeishuConfig;
   httpsProxy?: string;
   mail: MailConfig;
 }
@@ -114,6 +126,20 @@ export interface MailConfig {
 }
 
 export const DEFAULT_SMTP_TIMEOUT_MS = 30_000;
+
+export interface FeishuConfig {
+  appId: string;
+  appSecret: string;
+  verificationToken: string;
+  /** Required over HTTP: without it Feishu sends events in clear and unsigned. */
+  encryptKey?: string;
+  /** Base URL: Feishu's (https://open.feishu.cn) by default, https://open.larksuite.com for Lark tenants. */
+  apiUrl?: string;
+  responderIds: string[];
+  eventMode: "http" | "ws";
+  /** How an overdue report escalates beyond the in-app buzz. */
+  urgent: "app" | "sms" | "phone";
+}
 
 export class ConfigError extends Error {}
 
@@ -143,6 +169,33 @@ export function loadDbPath(env: NodeJS.ProcessEnv = process.env): string | undef
   return parseEnv(envSchema.pick({ WARROOM_DB: true }), env).WARROOM_DB;
 }
 
+/**
+ * FEISHU_APP_ID turns the adapter on; what it cannot run without is named here, at start-up,
+ * rather than discovered when the first event is refused.
+ */
+function feishuConfig(e: Env): FeishuConfig | undefined {
+  if (!e.FEISHU_APP_ID) return undefined;
+  const mode = e.FEISHU_EVENT_MODE ?? "http";
+  const missing = [
+    !e.FEISHU_APP_SECRET && "FEISHU_APP_SECRET",
+    !e.FEISHU_VERIFICATION_TOKEN && "FEISHU_VERIFICATION_TOKEN",
+    mode === "http" && !e.FEISHU_ENCRYPT_KEY && "FEISHU_ENCRYPT_KEY",
+  ].filter((x): x is string => Boolean(x));
+  if (missing.length) {
+    throw new ConfigError(`invalid configuration: FEISHU_APP_ID is set but ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not${mode === "http" ? " (HTTP events must be encrypted and signed)" : ""}`);
+  }
+  return {
+    appId: e.FEISHU_APP_ID,
+    appSecret: e.FEISHU_APP_SECRET as string,
+    verificationToken: e.FEISHU_VERIFICATION_TOKEN as string,
+    encryptKey: e.FEISHU_ENCRYPT_KEY,
+    apiUrl: e.FEISHU_API_URL,
+    responderIds: e.FEISHU_RESPONDER_IDS,
+    eventMode: mode,
+    urgent: e.FEISHU_URGENT ?? "app",
+  };
+}
+
 /** Parse the environment once at start-up; every problem is named by its variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parseEnv(envSchema, env);
@@ -156,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     displayZone: e.WARROOM_DISPLAY_TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     rulesOverride: e.WARROOM_RULES,
     sweepCron: e.WARROOM_SWEEP_CRON ?? "*/15 * * * * *",
+    ...(e.WARROOM_CLAIM_LEASE_S ? { claimLeaseMs: e.WARROOM_CLAIM_LEASE_S * 1000 } : {}),
     port: e.PORT ?? 3000,
     slack: e.SLACK_BOT_TOKEN
       ? {
@@ -177,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           responderRoleId: e.DISCORD_RESPONDER_ROLE_ID,
         }
       : undefined,
+    feishu: feishuConfig(e),
     httpsProxy: e.HTTPS_PROXY,
     mail: {
       smtpUrl: e.WARROOM_SMTP_URL,

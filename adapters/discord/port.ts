@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { z } from "zod";
-import { GuildChannel, PermissionFlagsBits, Routes, type Client } from "discord.js";
+import { GuildChannel, PermissionFlagsBits, Routes, type Client, type REST } from "discord.js";
 import type { ChannelRequest, ChatPort, PostOptions } from "../../src/bot/adapter.js";
 import type { Message, PostedMessage } from "../../src/bot/message.js";
 import { inert, nonceFor, refFooter, renderMessage, type RenderedMessage } from "./render.js";
@@ -63,19 +63,25 @@ function restBody(r: RenderedMessage) {
  * The ChatPort over Discord REST. Posts carry their idempotency key twice: as the nonce with
  * enforce_nonce (Discord answers a repeat with the first message) and in the embed footer,
  * which a retry after a crash looks for in the channel's recent messages.
+ *
+ * Everything the countdown needs (post, edit, pin, topic) is REST, so every replica does it;
+ * the membership checks read the gateway session's cache, which only the replica holding
+ * the gateway has, and only that replica receives the interactions that need them.
  */
 export class DiscordPort implements ChatPort {
   readonly platform = PLATFORM;
 
   constructor(
-    private readonly client: Client,
+    private readonly rest: REST,
+    private readonly botId: string,
+    private readonly session: () => Client | undefined,
     private readonly config: DiscordPortConfig,
   ) {}
 
-  private get botId(): string {
-    const id = this.client.user?.id;
-    if (!id) throw new Error("the Discord client is not logged in");
-    return id;
+  private get client(): Client {
+    const client = this.session();
+    if (!client) throw new Error("this replica does not hold the Discord gateway session");
+    return client;
   }
 
   async createChannel(request: ChannelRequest): Promise<{ id: string; name: string }> {
@@ -96,7 +102,7 @@ export class DiscordPort implements ChatPort {
       ...(this.config.categoryId ? { parent_id: this.config.categoryId } : {}),
       ...(overwrites ? { permission_overwrites: overwrites } : {}),
     };
-    const created = channelSchema.parse(await this.client.rest.post(Routes.guildChannels(guildId), { body }));
+    const created = channelSchema.parse(await this.rest.post(Routes.guildChannels(guildId), { body }));
     return { id: created.id, name: created.name };
   }
 
@@ -106,12 +112,12 @@ export class DiscordPort implements ChatPort {
     if (!(channel instanceof GuildChannel)) throw new Error(`unknown Discord channel ${channelId}`);
     if (!(channel.permissionOverwrites.cache.get(channel.guild.id)?.deny.has(VIEW) ?? false)) return;
     for (const userId of new Set(userIds)) {
-      await this.client.rest.put(Routes.channelPermission(channelId, userId), { body: { type: 1, allow: String(TALK), deny: "0" } });
+      await this.rest.put(Routes.channelPermission(channelId, userId), { body: { type: 1, allow: String(TALK), deny: "0" } });
     }
   }
 
   async setTopic(channelId: string, topic: string): Promise<void> {
-    await this.client.rest.patch(Routes.channel(channelId), { body: { topic: inert(topic).slice(0, 1024) } });
+    await this.rest.patch(Routes.channel(channelId), { body: { topic: inert(topic).slice(0, 1024) } });
   }
 
   async post(channelId: string, message: Message, options: PostOptions = {}): Promise<PostedMessage> {
@@ -122,24 +128,24 @@ export class DiscordPort implements ChatPort {
     }
     const { body, files } = restBody(renderMessage(message, { ref: key }));
     const payload = key ? { ...body, nonce: nonceFor(key), enforce_nonce: true } : body;
-    const posted = postedSchema.parse(await this.client.rest.post(Routes.channelMessages(channelId), { body: payload, files }));
+    const posted = postedSchema.parse(await this.rest.post(Routes.channelMessages(channelId), { body: payload, files }));
     return { id: posted.id };
   }
 
   /** A message of ours carrying this key among the channel's latest 50. */
   private async findPosted(channelId: string, key: string): Promise<string | undefined> {
-    const recent = recentSchema.parse(await this.client.rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ limit: "50" }) }));
+    const recent = recentSchema.parse(await this.rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ limit: "50" }) }));
     const footer = refFooter(key);
     return recent.find((m) => m.author?.id === this.botId && m.embeds.some((e) => e.footer?.text === footer))?.id;
   }
 
   async edit(channelId: string, messageId: string, message: Message): Promise<void> {
     const { body } = restBody(renderMessage(message));
-    await this.client.rest.patch(Routes.channelMessage(channelId, messageId), { body });
+    await this.rest.patch(Routes.channelMessage(channelId, messageId), { body });
   }
 
   async pin(channelId: string, messageId: string): Promise<void> {
-    await this.client.rest.put(Routes.channelMessagesPin(channelId, messageId));
+    await this.rest.put(Routes.channelMessagesPin(channelId, messageId));
   }
 
   /**

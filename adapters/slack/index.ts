@@ -3,8 +3,9 @@ import type { App } from "../../src/app.js";
 import type { Config } from "../../src/config.js";
 import type { Logger } from "../../src/bot/core.js";
 import type { RunningAdapter } from "../../src/bot/adapter.js";
-import { GuardedReceiver } from "./receiver.js";
-import { healthRoute, startHealthServer } from "./health.js";
+import { EVENTS_PATH, GuardedReceiver } from "./receiver.js";
+import { HttpServer } from "../../src/http/server.js";
+import { healthRoute } from "../../src/http/health.js";
 import { boltLogger } from "./logger.js";
 import { SlackPort } from "./port.js";
 import { ReplyDelivery } from "./replies.js";
@@ -17,6 +18,11 @@ export { SlackStartError } from "./auth-check.js";
 export interface SlackStartOptions {
   app: App;
   config: NonNullable<Config["slack"]>;
+  /**
+   * The process's HTTP server (the launcher's): the adapter mounts /slack/events on it and
+   * the owner listens. Without one the adapter listens on `port` itself, with /healthz.
+   */
+  http?: HttpServer;
   port: number;
   host?: string;
   httpsProxy?: string;
@@ -26,7 +32,7 @@ export interface SlackStartOptions {
 }
 
 export type RunningSlack = RunningAdapter & {
-  /** HTTP mode: the bound address (Socket Mode: the health check's). */
+  /** The bound address when the adapter listens itself (without a shared HTTP server). */
   address?: { host: string; port: number };
 };
 
@@ -72,7 +78,7 @@ async function start(o: SlackStartOptions, t: Transport): Promise<RunningSlack> 
     receiver = new SocketModeReceiver({ appToken: config.appToken, logger, installerOptions: { clientOptions } });
   } else {
     if (!config.signingSecret) throw new Error("Slack over HTTP needs SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)");
-    guarded = new GuardedReceiver({ signingSecret: config.signingSecret, customRoutes: [healthRoute(() => o.app.health())], logger, firstSeen });
+    guarded = new GuardedReceiver({ signingSecret: config.signingSecret, logger, firstSeen });
     receiver = guarded;
   }
 
@@ -108,27 +114,26 @@ async function start(o: SlackStartOptions, t: Transport): Promise<RunningSlack> 
   });
   o.app.attach(port);
 
+  const own = o.http ? undefined : new HttpServer((m) => o.log.error(m)).mount(healthRoute(() => o.app.health()));
+  const http = o.http ?? (own as HttpServer);
+  if (guarded) http.mount(guarded.route());
+  else await bolt.start();
   let address: { host: string; port: number } | undefined;
-  let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;
-  if (guarded) {
-    const bound = await guarded.start(o.port, o.host);
-    address = { host: bound.address, port: bound.port };
-  } else {
-    await bolt.start();
-    health = await startHealthServer(o.port, o.host, () => o.app.health()).catch(async (err: unknown) => {
-      await bolt.stop();
+  if (own) {
+    const bound = await own.listen(o.port, o.host).catch(async (err: unknown) => {
+      if (!guarded) await bolt.stop();
       throw err;
     });
-    address = { host: health.address.address, port: health.address.port };
+    address = { host: bound.address, port: bound.port };
   }
-  o.log.info(`Slack adapter ${guarded ? `listening on ${address.host}:${address.port}` : "connected over Socket Mode"}`);
+  o.log.info(`Slack adapter ${guarded ? `serving ${EVENTS_PATH}${address ? ` on ${address.host}:${address.port}` : ""}` : "connected over Socket Mode"}`);
 
   return {
     port,
     address,
     stop: async () => {
-      await (guarded ? guarded.stop() : bolt.stop());
-      await health?.close();
+      if (!guarded) await bolt.stop();
+      await own?.close();
       await proxy?.close();
     },
   };

@@ -1,12 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { HttpRoute } from "../../src/http/server.js";
 import {
   HTTPModuleFunctions,
   HTTPReceiver,
   HTTPReceiverDeferredRequestError,
   verifySlackRequest,
   type App as BoltApp,
-  type CustomRoute,
   type Logger as BoltLogger,
   type Receiver,
 } from "@slack/bolt";
@@ -15,7 +14,6 @@ export const EVENTS_PATH = "/slack/events";
 
 export interface GuardedReceiverOptions {
   signingSecret: string;
-  customRoutes: CustomRoute[];
   logger: BoltLogger;
   /** True the first time a key is seen (the core's processed-requests table). */
   firstSeen(key: string): Promise<boolean>;
@@ -31,13 +29,11 @@ export interface GuardedReceiverOptions {
  */
 export class GuardedReceiver implements Receiver {
   private readonly inner: HTTPReceiver;
-  private server: Server | undefined;
 
   constructor(private readonly o: GuardedReceiverOptions) {
     this.inner = new HTTPReceiver({
       signingSecret: o.signingSecret,
       endpoints: EVENTS_PATH,
-      customRoutes: o.customRoutes,
       logger: o.logger,
       processBeforeResponse: false,
       signatureVerification: false,
@@ -48,44 +44,28 @@ export class GuardedReceiver implements Receiver {
     this.inner.init(app);
   }
 
-  async start(port: number, host?: string): Promise<AddressInfo> {
-    const server = createServer((req, res) => void this.handle(req, res));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    return server.address() as AddressInfo;
+  /** The process's HTTP server owns the port; the receiver is the route for POST /slack/events. */
+  route(): HttpRoute {
+    return { methods: ["POST"], path: EVENTS_PATH, handler: (req, res) => this.handle(req, res) };
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
-  }
+  /** Bolt starts and stops receivers; the shared HTTP server's owner does that instead. */
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {}
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const path = new URL(req.url ?? "/", "http://localhost").pathname;
-      if (req.method === "POST" && path === EVENTS_PATH) {
-        const buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, HTTPModuleFunctions.defaultBodyLimit);
-        const verdict = await this.check(buffered);
-        if (verdict !== "accept") {
-          if (verdict === "ssl_check") res.writeHead(200);
-          else {
-            this.o.logger.warn(`refused a Slack request: ${verdict}`);
-            res.writeHead(401);
-          }
-          res.end();
-          return;
+      const buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, HTTPModuleFunctions.defaultBodyLimit);
+      const verdict = await this.check(buffered);
+      if (verdict !== "accept") {
+        if (verdict === "ssl_check") res.writeHead(200);
+        else {
+          this.o.logger.warn(`refused a Slack request: ${verdict}`);
+          res.writeHead(401);
         }
+        res.end();
+        return;
       }
       this.inner.requestListener(req, res);
     } catch (err) {

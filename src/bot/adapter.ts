@@ -64,6 +64,8 @@ export interface PostOptions {
 /** A started adapter, as the launcher holds it. */
 export interface RunningAdapter {
   port: ChatPort;
+  /** What GET /healthz adds for this adapter, e.g. whether this replica holds the gateway. */
+  health?(): Record<string, string | boolean>;
   stop(): Promise<void>;
 }
 

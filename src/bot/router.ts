@@ -6,7 +6,7 @@ import { PermissionError, UsageError } from "./errors.js";
 import { IncidentError } from "../incidents/service.js";
 import type { Incident, RoleName } from "../incidents/model.js";
 import { FactsError } from "../rules/facts.js";
-import { isBusyError, DatabaseBusyError } from "../store/db.js";
+import { isBusyError, DatabaseBusyError, DatabaseUnavailableError } from "../store/db.js";
 import { errorReply } from "./replies.js";
 import { cleanActor, cleanText, cleanValues, userText } from "./sanitize.js";
 import { clipEchoes, COMMAND_TEXT_LIMIT, echo, ECHO_LIMIT, FORM_VALUE_LIMIT } from "../limits.js";
@@ -76,6 +76,10 @@ function toReply(core: Core, err: unknown, usage?: string): Reply {
   if (err instanceof FactsError) return errorReply(clipEchoes(err.message), usage);
   if (err instanceof IncidentError || err instanceof PermissionError) return errorReply(clipEchoes(err.message));
   if (err instanceof DatabaseBusyError || isBusyError(err)) return errorReply(new DatabaseBusyError().message);
+  if (err instanceof DatabaseUnavailableError) {
+    core.log.error(`database unreachable: ${err.cause instanceof Error ? err.cause.message : String(err.cause)}`);
+    return errorReply(err.message);
+  }
   core.log.error(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return errorReply("Something went wrong on our side; nothing was changed. The error has been logged.");
 }

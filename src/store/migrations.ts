@@ -192,4 +192,13 @@ export const MIGRATIONS: readonly string[] = [
   -- another process takes over once the lease has run out. PostgreSQL's version 3.
   ALTER TABLE outbox ADD COLUMN lease_until INTEGER;
   `,
+  /* 6 */ `
+  -- Named leases: one process at a time holds what only one may (the Discord gateway
+  -- session), and loses it when it stops renewing. PostgreSQL's version 4.
+  CREATE TABLE leases (
+    name  TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    until BIGINT NOT NULL
+  );
+  `,
 ];

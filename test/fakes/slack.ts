@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { EventEmitter } from "node:events";
+import { closeNow, listenOnLoopback } from "./loopback.js";
+import { waitForCall } from "./wait.js";
 
 /**
  * A Slack Web API stand-in on 127.0.0.1 for tests and the bench. It records every call
@@ -16,6 +17,8 @@ export interface FakeCall {
   headers: IncomingHttpHeaders;
   /** HTTP status the fake answered with. */
   status: number;
+  /** The client's label, when it called through `apiUrlFor(label)`. */
+  via?: string;
 }
 
 export interface FakeMessage {
@@ -69,6 +72,11 @@ export class FakeSlack {
   readonly takenNames = new Set<string>();
   /** Page size for conversations.members, so pagination is exercised. */
   membersPageSize = 2;
+  /**
+   * Per Web API method: how long the answer is held back after the call took effect (the
+   * message exists, the caller does not know yet), to put a crash inside that window.
+   */
+  readonly answerDelayMs = new Map<string, number>();
   private readonly rateLimits = new Map<string, { times: number; retryAfterSec: number }>();
   private readonly failures = new Map<string, string[]>();
   private readonly uploads = new Map<string, { filename: string; length: number; received?: number; content?: string; bytes?: Buffer }>();
@@ -95,18 +103,14 @@ export class FakeSlack {
     this.server = createServer((req, res) => {
       void this.handle(req, res);
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
-    const { port } = this.server.address() as AddressInfo;
-    this.base = `http://${this.publicHost}:${port}`;
+    this.base = `http://${this.publicHost}:${await listenOnLoopback(this.server)}`;
     return this;
   }
 
   async stop(): Promise<void> {
     const s = this.server;
     this.server = undefined;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    await closeNow(s);
   }
 
   /** What to give the adapter as `apiUrl`. */
@@ -149,25 +153,16 @@ export class FakeSlack {
 
   /** Resolves once a recorded call satisfies `match`; rejects after `timeoutMs` with what was seen. */
   waitFor(match: (c: FakeCall) => boolean, timeoutMs = 5000): Promise<FakeCall> {
-    const found = this.calls.find(match);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const onCall = (c: FakeCall) => {
-        if (!match(c)) return;
-        clearTimeout(timer);
-        this.events.off("call", onCall);
-        resolve(c);
-      };
-      const timer = setTimeout(() => {
-        this.events.off("call", onCall);
-        reject(new Error(`no matching Slack call within ${timeoutMs} ms; seen: ${this.calls.map((c) => c.method).join(", ")}`));
-      }, timeoutMs);
-      this.events.on("call", onCall);
-    });
+    return waitForCall(this.calls, this.events, match, timeoutMs, () => this.calls.map((c) => c.method).join(", "));
   }
 
-  private record(method: string, body: Record<string, unknown>, headers: IncomingHttpHeaders, status: number): void {
-    const call = { method, body, headers, status };
+  /** An API URL that labels the caller's calls (`via`), to tell processes apart. */
+  apiUrlFor(label: string): string {
+    return `${this.base}/via/${encodeURIComponent(label)}/api/`;
+  }
+
+  private record(method: string, body: Record<string, unknown>, headers: IncomingHttpHeaders, status: number, via?: string): void {
+    const call = { method, body, headers, status, ...(via ? { via } : {}) };
     this.calls.push(call);
     this.events.emit("call", call);
   }
@@ -176,7 +171,10 @@ export class FakeSlack {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
-    const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
+    let path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
+    const labelled = /^\/via\/([^/]+)(\/api\/.*)$/.exec(path);
+    const via = labelled ? decodeURIComponent(labelled[1] as string) : undefined;
+    if (labelled) path = labelled[2] as string;
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "application/json", ...headers });
       res.end(JSON.stringify(payload));
@@ -232,7 +230,9 @@ export class FakeSlack {
       return;
     }
     const answer = this.answer(method, body);
-    this.record(method, body, req.headers, 200);
+    this.record(method, body, req.headers, 200, via);
+    const delay = this.answerDelayMs.get(method);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     send(200, answer);
   }
 

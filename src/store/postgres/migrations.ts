@@ -195,6 +195,15 @@ export const PG_MIGRATIONS: readonly string[] = [
   -- another one takes over once the lease has run out (epoch ms). SQLite's version 5.
   ALTER TABLE outbox ADD COLUMN lease_until BIGINT;
   `,
+  /* 4 */ `
+  -- Named leases: one replica at a time holds what only one may (the Discord gateway
+  -- session), and loses it when it stops renewing. SQLite's version 6.
+  CREATE TABLE leases (
+    name  TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    until BIGINT NOT NULL
+  );
+  `,
 ];
 
 /**
