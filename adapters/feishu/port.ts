@@ -125,7 +125,7 @@ export class FeishuPort implements ChatPort {
   }
 
   /** Drafts as files in the chat. A failed upload is logged: the message itself went out. */
-  private async attach(chatId: string, a: Attachment): Promise<void> {
+  async attach(chatId: string, a: Attachment): Promise<void> {
     try {
       await this.sendFile(chatId, { filename: a.filename, bytes: attachmentBytes(a) });
     } catch (err) {

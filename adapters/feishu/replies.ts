@@ -61,8 +61,13 @@ export class ReplyDelivery {
   }
 
   async inChat(message: Message, t: ReplyTarget): Promise<void> {
-    if (t.messageId) await this.visibly(renderCard(message), t);
-    else await this.d.port.post(t.chatId, message);
+    if (!t.messageId) {
+      await this.d.port.post(t.chatId, message);
+      return;
+    }
+    await this.visibly(renderCard(message), t);
+    // A card cannot carry files: the report documents follow it as file messages.
+    for (const a of message.attachments ?? []) await this.d.port.attach(t.chatId, a);
   }
 
   private async visibly(card: Card, t: ReplyTarget): Promise<void> {

@@ -80,7 +80,7 @@ export class FakeFeishu {
   readonly calls: FakeCall[] = [];
   readonly chats = new Map<string, FakeChat>();
   readonly messages = new Map<string, FakeMessage>();
-  readonly files = new Map<string, { name: string; bytes: number }>();
+  readonly files = new Map<string, { name: string; bytes: number; head: string }>();
   /** Page size for the member list, so paging is exercised. */
   membersPageSize = 2;
   readonly appId: string;
@@ -325,7 +325,7 @@ export class FakeFeishu {
         const bytes = Number(body.file_bytes ?? 0);
         if (!bytes) return this.refuse(234006, "file is empty");
         const key = `file_v3_${++this.seq}`;
-        this.files.set(key, { name: String(body.file_name ?? ""), bytes });
+        this.files.set(key, { name: String(body.file_name ?? ""), bytes, head: String(body.file_head ?? "") });
         return this.ok({ file_key: key });
       }
       case "ephemeral": {
@@ -431,7 +431,11 @@ function multipart(raw: Buffer, contentType: string): Record<string, unknown> {
     const name = /name="([^"]+)"/.exec(head)?.[1];
     const value = rest.join("\r\n\r\n").replace(/\r\n$/, "");
     if (!name) continue;
-    if (name === "file" || /filename="/.test(head)) out.file_bytes = Buffer.byteLength(value, "latin1");
+    if (name === "file" || /filename="/.test(head)) {
+      out.file_bytes = Buffer.byteLength(value, "latin1");
+      // The first bytes tell a PDF (%PDF-) from a Word file (a zip: PK).
+      out.file_head = value.slice(0, 5);
+    }
     else out[name] = Buffer.from(value, "latin1").toString("utf8");
   }
   return out;

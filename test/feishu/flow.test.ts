@@ -136,6 +136,15 @@ describe("Feishu adapter: an incident from /incident open to the 30-day clock", 
     expect(saved.status).toBe(200);
     await h.waitEphemeral(ALICE, "item(s) saved");
 
+    // The draft as filing-ready documents, uploaded into the war room as file messages.
+    for (const [format, type, head] of [["pdf", "pdf", "%PDF-"], ["docx", "doc", "PK"]] as const) {
+      await h.say(`/incident report --format ${format}`, ALICE, chat);
+      const upload = await h.fake.waitFor((c) => c.api === "file.upload" && c.body.file_type === type);
+      expect(String(upload.body.file_name)).toMatch(new RegExp(`\\.${format}$`));
+      expect(String(upload.body.file_head).startsWith(head)).toBe(true);
+      await h.fake.waitFor((c) => c.api === "message.create" && c.body.msg_type === "file" && c.body.receive_id === chat);
+    }
+
     await h.say("/incident submitted hotline REF-1", ALICE, chat);
     await h.fake.waitFor((c) => shows(c, "recorded as filed via") && String(c.body.content).includes("REF-1"));
 
