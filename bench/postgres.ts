@@ -8,6 +8,7 @@ import { openStore } from "../src/store/open.js";
 import { loadRulePack } from "../src/rules/pack.js";
 import { FakeClock } from "../src/time/clock.js";
 import { sweepDeps, timeTicks } from "./sweep-ticks.js";
+import { benchSlackReplicas } from "./slack-replicas.js";
 
 const N = 100_000;
 const MINUTE = 60_000;
@@ -61,10 +62,12 @@ export async function benchPostgres(): Promise<string[]> {
     const clock = new FakeClock(new Date(now).toISOString());
     const { times, claimed } = await timeTicks(sweepDeps(store, pack, clock), clock);
     await store.close();
+    const replicas = await benchSlackReplicas(cluster.url);
     return [
       `${`sweep on PostgreSQL, ${N.toLocaleString("en")} open incidents, ${pending.toLocaleString("en")} pending warnings: median tick`.padEnd(52)} ${`${(times[20] as number).toFixed(2)} ms`.padStart(14)}   (target ≤ 10 ms)`,
       `${"  slowest of 40 ticks (15 s apart)".padEnd(52)} ${`${(times[39] as number).toFixed(2)} ms`.padStart(14)}`,
       `${"  warnings claimed in those ticks".padEnd(52)} ${String(claimed).padStart(14)}`,
+      ...replicas,
     ];
   } finally {
     await cluster.stop();

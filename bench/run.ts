@@ -154,8 +154,10 @@ async function main(): Promise<void> {
   out.push(...(await benchSweep(true)));
   out.push(...(await benchColdStart()));
   out.push(...(await optional("./drill.js", "benchDrill")));
+  out.push(...(await optional("./documents.js", "benchDocuments")));
   out.push(...(await optional("./slack.js", "benchSlack")));
   out.push(...(await optional("./discord.js", "benchDiscord")));
+  out.push(...(await optional("./feishu.js", "benchFeishu")));
   out.push(...(await optional("./board.js", "benchBoard")));
   // Last: starting and stopping a PostgreSQL cluster loads the machine, which would disturb the latency figures above.
   out.push(...(await optional("./postgres.js", "benchPostgres")));

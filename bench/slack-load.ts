@@ -9,16 +9,17 @@ import { send } from "../test/fakes/slack-sign.js";
  */
 
 export const roundSchema = z.object({
-  url: z.string(),
+  /** Request i goes to urls[i % urls.length]: several replicas behind a round-robin balancer. */
+  urls: z.array(z.string()).min(1),
   requests: z.array(z.object({ body: z.string(), headers: z.record(z.string(), z.string()) })),
 });
 export type Round = z.infer<typeof roundSchema>;
 
 async function run(round: Round): Promise<number[]> {
   return Promise.all(
-    round.requests.map(async (req) => {
+    round.requests.map(async (req, i) => {
       const t0 = performance.now();
-      const res = await send(round.url, req);
+      const res = await send(round.urls[i % round.urls.length] as string, req);
       const ms = performance.now() - t0;
       if (res.status !== 200) throw new Error(`bench request answered ${res.status}`);
       return ms;

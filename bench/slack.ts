@@ -21,7 +21,7 @@ const TARGET_RATIO = 1.2;
 
 const silent = { info: () => {}, error: () => {} };
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return Number.NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i] as number;
@@ -30,7 +30,7 @@ function percentile(sorted: number[], p: number): number {
 const answerSchema = z.union([z.object({ latencies: z.array(z.number()) }), z.object({ error: z.string() })]);
 
 /** One round on the load thread: `CONCURRENCY` requests at once; each latency is until its ack arrives. */
-function round(worker: Worker, url: string, requests: SignedRequest[]): Promise<number[]> {
+export function round(worker: Worker, urls: string | string[], requests: SignedRequest[]): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: unknown) => {
       worker.off("error", reject);
@@ -40,7 +40,7 @@ function round(worker: Worker, url: string, requests: SignedRequest[]): Promise<
     };
     worker.once("message", onMessage);
     worker.once("error", reject);
-    worker.postMessage({ url, requests } satisfies Round);
+    worker.postMessage({ urls: typeof urls === "string" ? [urls] : urls, requests } satisfies Round);
   });
 }
 

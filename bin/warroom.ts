@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 /**
  * The launcher: the one place where the core meets the adapters. Subcommands:
- *   warroom start [--shell] [--clock <ISO>] [--db <file>] [--user <name>]
+ *   warroom start [--shell] [--clock <ISO>] [--db <file>] [--user <name>] [--files <dir>]
  *   warroom classify [FILE|-]
- *   warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json] [--kind …]
+ *   warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json|docx|pdf] [--kind …] [--out FILE]
  *   warroom verify [--db <file>] [--head] [--expect-head <events>:<hash>]
  *   warroom board [--db <file>] | warroom board --link <user> [--platform shell|slack|discord|feishu] [--name <name>]
  *   warroom discord-register
  * start, draft, verify and board use --db, else WARROOM_DB, else .warroom/warroom.db.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadBoardConfig, loadConfig, loadDbPath, loadRulesOverride, ConfigError, DEFAULT_DB_PATH, type Config } from "../src/config.js";
 import { loadRulePack, RulePackError } from "../src/rules/pack.js";
@@ -21,9 +21,12 @@ import { isPostgresUrl, openStore } from "../src/store/open.js";
 import { openDatabase, SCHEMA_VERSION, StoreError, type Db, type OpenOptions } from "../src/store/db.js";
 import { IncidentService, IncidentError } from "../src/incidents/service.js";
 import { isInFuture, systemClock, FakeClock } from "../src/time/clock.js";
-import { buildDraft, nextReportKind, renderDraft } from "../src/report/draft.js";
+import { buildDraft, nextReportKind, renderDraft, type DraftFormat } from "../src/report/draft.js";
+import { documentContext, FILE_FORMATS, isFileFormat, renderDocument } from "../src/report/documents.js";
 import { loadTemplates } from "../src/report/templates.js";
-import { formatHead, matchesHead, parseHead, storedHead, verifyChainIn, walkChain } from "../src/incidents/timeline.js";
+import { formatHead, matchesHeadIn, parseHead, storedHead, walkChainIn } from "../src/incidents/timeline.js";
+import { PG_MIGRATIONS } from "../src/store/postgres/migrations.js";
+import type { Store } from "../src/store/sql.js";
 import { crossCheck, describeFinding } from "../src/incidents/replay.js";
 import { createApp, consoleLogger } from "../src/app.js";
 import type { RunningAdapter } from "../src/bot/adapter.js";
@@ -39,13 +42,16 @@ import type { ChatPort } from "../src/bot/adapter.js";
 import type { ChannelLinks } from "../src/board/view.js";
 import { parseLinkRequest } from "../src/board/link-request.js";
 
+/** Where the shell writes Word and PDF reports unless --files says otherwise. */
+const DEFAULT_FILES_DIR = ".warroom/files";
+
 /** Bad input: one line on stderr, exit 2 (the CLI contract). */
 class CliError extends Error {}
 
 const USAGE = `usage:
-  warroom start [--shell] [--clock <ISO time>] [--db <file>] [--user <name>]
+  warroom start [--shell] [--clock <ISO time>] [--db <file>] [--user <name>] [--files <dir>]
   warroom classify [FILE|-]
-  warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json] [--kind initial|supplementary|update|final]
+  warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json|docx|pdf] [--kind initial|supplementary|update|final] [--out FILE] [--db <file>]
   warroom verify [--db <file>] [--head] [--expect-head <events>:<hash>]
   warroom board [--db <file>]
   warroom board --link <user id> [--platform shell|slack|discord|feishu] [--name <display name>] [--db <file>]
@@ -111,61 +117,92 @@ function cmdClassify(args: string[]): void {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
+const DRAFT_FORMATS = ["md", "text", "json", ...FILE_FORMATS] as const;
+
+/** Write a draft or document where --out says; a path that cannot be written is one line, exit 2. */
+function writeOut(path: string, content: string | Uint8Array): void {
+  try {
+    writeFileSync(path, content);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new CliError(`--out ${path.slice(0, 200)}: cannot write (${e.code ?? e.message.split("\n")[0]})`);
+  }
+}
+
 async function cmdDraft(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { lang: { type: "string", default: "both" }, format: { type: "string", default: "md" }, kind: { type: "string" }, db: { type: "string" } },
+    options: { lang: { type: "string", default: "both" }, format: { type: "string", default: "md" }, kind: { type: "string" }, db: { type: "string" }, out: { type: "string" } },
   });
   const [idText, ...extra] = positionals;
   if (!idText || extra.length) throw new CliError("draft takes one incident id");
   const id = Number(idText.replace(/^#/, ""));
-  if (!Number.isInteger(id) || id <= 0) throw new CliError(`"${idText}" is not an incident id`);
-  if (!["zh", "en", "both"].includes(values.lang as string)) throw new CliError("--lang takes zh, en or both");
-  if (!["md", "text", "json"].includes(values.format as string)) throw new CliError("--format takes md, text or json");
+  if (!Number.isInteger(id) || id <= 0) throw new CliError(`"${idText.slice(0, 40)}" is not an incident id`);
+  const lang = values.lang as string;
+  if (lang !== "zh" && lang !== "en" && lang !== "both") throw new CliError("--lang takes zh, en or both");
+  const format = values.format as string;
+  if (!(DRAFT_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format takes ${DRAFT_FORMATS.join(", ")}`);
   if (values.kind && !(SUBMISSION_KINDS as readonly string[]).includes(values.kind)) throw new CliError(`--kind takes ${SUBMISSION_KINDS.join(", ")}`);
+  if (values.out !== undefined && !values.out.trim()) throw new CliError("--out takes a file name");
   const pack = loadRulePack(loadRulesOverride());
   const target = dbTarget(values.db);
   const store = await openTargetStore(target);
   try {
     const service = new IncidentService(store, pack, systemClock);
     const snap = await service.snapshot(id);
-    const draft = buildDraft(pack, loadTemplates(), snap, (values.kind as SubmissionKind | undefined) ?? nextReportKind(snap), systemClock.now());
-    process.stdout.write(`${renderDraft(draft, loadTemplates(), { lang: values.lang as "zh" | "en" | "both", format: values.format as "md" | "text" | "json" })}\n`);
+    const t = loadTemplates();
+    const draft = buildDraft(pack, t, snap, (values.kind as SubmissionKind | undefined) ?? nextReportKind(snap), systemClock.now());
+    if (isFileFormat(format)) {
+      const file = await renderDocument(draft, t, { format, lang, context: await documentContext(service, snap) });
+      // A binary document never goes to the terminal: without --out it gets its default name here.
+      const path = values.out ?? file.filename;
+      writeOut(path, file.content);
+      process.stdout.write(`${path}\n`);
+      return;
+    }
+    const text = `${renderDraft(draft, t, { lang, format: format as DraftFormat })}\n`;
+    if (values.out === undefined) process.stdout.write(text);
+    else writeOut(values.out, text);
   } finally {
     await store.close();
   }
 }
 
-/**
- * Verify a PostgreSQL store: the hash chain and its head, read through the store. The
- * replayed-state comparison reads SQLite files; on PostgreSQL it is not run yet, and the
- * output says so.
- */
-async function verifyPostgres(url: string, head: boolean): Promise<void> {
-  const store = await openStore(url, { migrate: false });
-  try {
-    const check = await store.read((sql) => verifyChainIn(sql));
-    if (!check.ok) {
-      process.stdout.write(`timeline BROKEN at event ${check.brokenAt}: ${check.reason}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    const stored = await store.read((sql) => sql.get<{ events: number; hash: string }>("SELECT events, hash FROM timeline_head WHERE id = 1"));
-    if (head && stored) {
-      process.stdout.write(`${formatHead(stored)}\n`);
-      return;
-    }
-    process.stdout.write(`timeline intact: ${check.events} events (PostgreSQL: the state cross-check runs on SQLite files only)\n`);
-  } finally {
-    await store.close();
+/** A store opened for reading only, with what its schema version says about it. */
+interface VerifyTarget {
+  store: Store;
+  /** The schema this warroom writes: only then are the tables compared with the replay. */
+  current: boolean;
+  /** Whether the database keeps a chain head (SQLite files from before it do not). */
+  headKept: boolean;
+  /** Why the state was not compared, when not current. */
+  note: string;
+}
+
+async function openForVerify(target: DbTarget): Promise<VerifyTarget> {
+  if (isPostgresUrl(target.path)) {
+    const store = await openStore(target.path, { migrate: false });
+    const version = Number((await store.read((sql) => sql.get<{ v: number | null }>("SELECT max(version) AS v FROM schema_migrations")))?.v ?? 0);
+    const current = version === PG_MIGRATIONS.length;
+    return { store, current, headKept: version >= 2, note: `the database is at schema ${version}, this warroom at ${PG_MIGRATIONS.length} (start warroom once to upgrade it)` };
   }
+  const db = openDb(target, { readonly: true });
+  const version = db.pragma("user_version", { simple: true }) as number;
+  const headKept = storedHead(db) !== undefined;
+  return {
+    store: new SqliteStore(db),
+    current: version === SCHEMA_VERSION,
+    headKept,
+    note: `${headKept ? "state not checked" : "no head stored, state not checked"}: the database is at schema ${version}, this warroom at ${SCHEMA_VERSION} (start warroom once to upgrade it)`,
+  };
 }
 
 /**
  * Recompute the hash chain, compare it with the stored head (and with a head kept
- * elsewhere, if given), then replay the timeline against the tables. The database is opened
- * read-only: verifying changes nothing. Exit 1 on the first problem, in one line.
+ * elsewhere, if given), then replay the timeline against the tables, on either engine. The
+ * database is opened for reading only: verifying changes nothing. Exit 1 on the first
+ * problem, in one line.
  */
 async function cmdVerify(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -177,50 +214,43 @@ async function cmdVerify(args: string[]): Promise<void> {
   const expectText = values["expect-head"];
   const expected = expectText === undefined ? undefined : parseHead(expectText);
   if (expectText !== undefined && !expected) throw new CliError("--expect-head takes <events>:<hash>, as printed by warroom verify --head");
-  const target = dbTarget(values.db);
-  if (isPostgresUrl(target.path)) {
-    if (expected) throw new CliError("--expect-head is checked on SQLite files only for now");
-    return verifyPostgres(target.path, values.head === true);
-  }
   const pack = loadRulePack(loadRulesOverride());
-  const db = openDb(target, { readonly: true });
+  const { store, current, headKept, note } = await openForVerify(dbTarget(values.db));
   const fail = (line: string) => {
     process.stdout.write(`${line}\n`);
     process.exitCode = 1;
   };
   try {
-    const { check, head } = walkChain(db);
-    if (!check.ok) return fail(`timeline BROKEN at event ${check.brokenAt}: ${check.reason}`);
-    if (expected) {
-      const match = matchesHead(db, expected);
-      if (!match.ok) return fail(`timeline does NOT match the expected head: ${match.reason}`);
-    }
-    // The replay reads the tables as this code writes them: an older schema is not compared.
-    const version = db.pragma("user_version", { simple: true }) as number;
-    const notes: string[] = [];
-    if (version === SCHEMA_VERSION) {
-      let state: ReturnType<typeof crossCheck>;
-      try {
-        state = crossCheck(db, pack);
-      } catch (err) {
-        return fail(`state could not be checked: ${(err as Error).message.split("\n")[0]}`);
+    // One snapshot for every check, so replicas writing meanwhile cannot make them disagree.
+    await store.read(async (sql) => {
+      const { check, head } = await walkChainIn(sql, headKept);
+      if (!check.ok) return fail(`timeline BROKEN at event ${check.brokenAt}: ${check.reason}`);
+      if (expected) {
+        const match = await matchesHeadIn(sql, expected);
+        if (!match.ok) return fail(`timeline does NOT match the expected head: ${match.reason}`);
       }
-      const [first, ...more] = state.findings;
-      if (first) return fail(`state MISMATCH: ${describeFinding(first)}${more.length ? ` (and ${more.length} more)` : ""}`);
-      notes.push(`state of ${state.incidents} incident${state.incidents === 1 ? "" : "s"} matches it`);
-    }
-    if (values.head) {
-      process.stdout.write(`${formatHead(head)}\n`);
-      return;
-    }
-    if (expected) notes.push(`it includes the expected head (${expected.events} events)`);
-    if (version !== SCHEMA_VERSION) {
-      const missing = storedHead(db) === undefined ? "no head stored, state not checked" : "state not checked";
-      notes.push(`${missing}: the database is at schema ${version}, this warroom at ${SCHEMA_VERSION} (start warroom once to upgrade it)`);
-    }
-    process.stdout.write(`timeline intact: ${check.events} events; ${notes.join("; ")}\n`);
+      const notes: string[] = [];
+      if (current) {
+        let state: Awaited<ReturnType<typeof crossCheck>>;
+        try {
+          state = await crossCheck(sql, pack);
+        } catch (err) {
+          return fail(`state could not be checked: ${(err as Error).message.split("\n")[0]}`);
+        }
+        const [first, ...more] = state.findings;
+        if (first) return fail(`state MISMATCH: ${describeFinding(first)}${more.length ? ` (and ${more.length} more)` : ""}`);
+        notes.push(`state of ${state.incidents} incident${state.incidents === 1 ? "" : "s"} matches it`);
+      }
+      if (values.head) {
+        process.stdout.write(`${formatHead(head)}\n`);
+        return;
+      }
+      if (expected) notes.push(`it includes the expected head (${expected.events} events)`);
+      if (!current) notes.push(note);
+      process.stdout.write(`timeline intact: ${check.events} events; ${notes.join("; ")}\n`);
+    });
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -234,6 +264,14 @@ async function startChatAdapters(config: Config, app: ReturnType<typeof createAp
         running.push(await startSlack({ app, config: config.slack, http, port: config.port, httpsProxy: config.httpsProxy, log: consoleLogger }));
       } catch (err) {
         throw err instanceof SlackStartError ? new CliError(err.message) : err;
+      }
+    }
+    if (config.feishu) {
+      const { startFeishu, FeishuStartError } = await import("../adapters/feishu/index.js");
+      try {
+        running.push(await startFeishu({ app, config: config.feishu, http, log: consoleLogger }));
+      } catch (err) {
+        throw err instanceof FeishuStartError ? new CliError(err.message) : err;
       }
     }
     if (config.discord) {
@@ -262,10 +300,11 @@ async function cmdDiscordRegister(): Promise<void> {
 async function cmdStart(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { shell: { type: "boolean", default: false }, clock: { type: "string" }, db: { type: "string" }, user: { type: "string" } },
+    options: { shell: { type: "boolean", default: false }, clock: { type: "string" }, db: { type: "string" }, user: { type: "string" }, files: { type: "string" } },
   });
+  if (values.files !== undefined && !values.files.trim()) throw new CliError("--files takes a folder");
   const config = loadConfig();
-  const chat = Boolean(config.slack || config.discord) && !values.shell;
+  const chat = Boolean(config.slack || config.discord || config.feishu) && !values.shell;
   let clock: FakeClock | undefined;
   if (values.clock) {
     try {
@@ -281,7 +320,7 @@ async function cmdStart(args: string[]): Promise<void> {
   // PostgreSQL: every replica opens the same database; the store migrates it under a lock.
   const store = isPostgresUrl(target.path) ? await openStore(target.path) : undefined;
   try {
-    app = createApp({ config: { ...config, dbPath: target.path }, clock: clock ?? systemClock, store });
+    app = createApp({ config: { ...config, dbPath: target.path }, clock: clock ?? systemClock, store, mail: config.mail, drill: clock !== undefined });
   } catch (err) {
     await store?.close();
     throw storeFailure(err, target);
@@ -291,7 +330,7 @@ async function cmdStart(args: string[]): Promise<void> {
     await store?.close();
   };
   if (!chat) {
-    await runShell({ app, input: process.stdin, output: process.stdout, user: values.user ?? process.env.USER ?? "you", clock, live: !clock });
+    await runShell({ app, input: process.stdin, output: process.stdout, user: values.user ?? process.env.USER ?? "you", clock, live: !clock, filesDir: values.files ?? DEFAULT_FILES_DIR });
     await closeApp();
     return;
   }
@@ -303,7 +342,8 @@ async function cmdStart(args: string[]): Promise<void> {
   try {
     board = await mountBoard(http, app.core.service, app.core.ports, config, target.path);
     const bound = await http.listen(config.port);
-    consoleLogger.info(`HTTP on port ${bound.port}: ${HEALTH_PATH}, /board${config.slack && !config.slack.appToken ? ", /slack/events" : ""}`);
+    const routes = [HEALTH_PATH, ...(config.slack && !config.slack.appToken ? ["/slack/events"] : []), ...(config.feishu?.eventMode === "http" ? ["/feishu/events"] : []), "/board"];
+    consoleLogger.info(`HTTP on port ${bound.port}: ${routes.join(", ")}`);
   } catch (err) {
     await board?.close();
     for (const r of running) await r.stop().catch(() => undefined);

@@ -9,9 +9,10 @@ import { status, update, role, resolve, close, police } from "./lifecycle.js";
 import { disclose } from "./disclose.js";
 import { timeline } from "./timeline.js";
 import { assess, assessFormHandler } from "./assess.js";
+import { email } from "./email.js";
 import { board } from "./board.js";
 
-const list: CommandDef[] = [open, facts, status, report, submitted, update, police, disclose, role, assess, resolve, final, close, timeline, board];
+const list: CommandDef[] = [open, facts, status, report, submitted, email, update, police, disclose, role, assess, resolve, final, close, timeline, board];
 
 export const help: CommandDef = {
   name: "help",

@@ -5,13 +5,14 @@ import { UsageError } from "../src/bot/errors.js";
 import { privateReply } from "../src/bot/replies.js";
 import { loadTemplates } from "../src/report/templates.js";
 import { renderDraft, type Draft } from "../src/report/draft.js";
-import type { ReportName } from "../src/incidents/model.js";
+import type { ReportName, SubmissionKind } from "../src/incidents/model.js";
+import { documentContext, isFileFormat, renderDocument, type FileFormat } from "../src/report/documents.js";
 import { FORM_IDS, itemsForm, parseItemsForm } from "./forms.js";
 import { draftFor, incidentOf, parseKind, snapshotOf } from "./shared.js";
 import { echo, TEXT_LIMITS, tooLong } from "../src/limits.js";
 
-const REPORT_USAGE = "/incident report [--kind initial|supplementary|update|final] [--lang zh|en|both]   ·   /incident report edit [<item number> <text>]";
-const FINAL_USAGE = "/incident final [--lang zh|en|both]   ·   /incident final edit [<item number> <text>]";
+const REPORT_USAGE = "/incident report [--kind initial|supplementary|update|final] [--lang zh|en|both] [--format md|docx|pdf]   ·   /incident report edit [<item number> <text>]";
+const FINAL_USAGE = "/incident final [--lang zh|en|both] [--format md|docx|pdf]   ·   /incident final edit [<item number> <text>]";
 
 /** The draft as a message (Markdown) plus files: Markdown and plain text, both languages. */
 export function draftReply(draft: Draft, lang: "zh" | "en" | "both"): Reply {
@@ -28,10 +29,29 @@ export function draftReply(draft: Draft, lang: "zh" | "en" | "both"): Reply {
   return { ephemeral: false, message: { title: t.titles[draft.kind].en, text, body: missing, attachments, tone: draft.missing_items.length ? "warning" : "success" } };
 }
 
-function langOf(flag: string | true | undefined): "zh" | "en" | "both" {
+export function langOf(flag: string | true | undefined): "zh" | "en" | "both" {
   if (flag === undefined) return "both";
   if (flag === "zh" || flag === "en" || flag === "both") return flag;
   throw new UsageError("--lang takes zh, en or both");
+}
+
+/** `md` (the default) answers with the Markdown and text files; `docx` and `pdf` attach that document. */
+function formatOf(flag: string | true | undefined): "md" | FileFormat {
+  if (flag === undefined || flag === "md") return "md";
+  if (typeof flag === "string" && isFileFormat(flag)) return flag;
+  throw new UsageError("--format takes md, docx or pdf");
+}
+
+/** The draft reply, with the Word or PDF document instead of the text files when asked. */
+async function answer(ctx: CommandContext, kind: SubmissionKind | undefined): Promise<Reply> {
+  const lang = langOf(ctx.args.flags.lang);
+  const format = formatOf(ctx.args.flags.format);
+  const snap = await snapshotOf(ctx);
+  const draft = draftFor(ctx.core, snap, kind);
+  const reply = draftReply(draft, lang);
+  if (format === "md" || !reply.message) return reply;
+  const file = await renderDocument(draft, loadTemplates(), { format, lang, context: await documentContext(ctx.core.service, snap) });
+  return { ...reply, message: { ...reply.message, attachments: [file] } };
 }
 
 /** `edit` alone opens the form; `edit 3 <text>` sets item 3 directly (text channels, scripts). */
@@ -63,7 +83,7 @@ export const report: CommandDef = {
   name: "report",
   usage: REPORT_USAGE,
   summary: "show the ready-to-submit draft; `report edit` fills the seven items",
-  valueFlags: ["kind", "lang"],
+  valueFlags: ["kind", "lang", "format"],
   // `report edit <n> <text>`: the item's text may hold --words of its own.
   freeText: true,
   needsIncident: true,
@@ -73,7 +93,7 @@ export const report: CommandDef = {
     if (ctx.words[0] === "edit") return await editItems(ctx, "incident", REPORT_USAGE);
     if (ctx.args.positional.length) throw new UsageError(`Unknown argument "${echo(ctx.args.positional[0] ?? "")}".`, REPORT_USAGE);
     const kind = ctx.args.flags.kind === undefined ? undefined : parseKind(ctx.args.flags.kind, "initial");
-    return draftReply(draftFor(ctx.core, await snapshotOf(ctx), kind), langOf(ctx.args.flags.lang));
+    return await answer(ctx, kind);
   },
 };
 
@@ -81,7 +101,7 @@ export const final: CommandDef = {
   name: "final",
   usage: FINAL_USAGE,
   summary: "draft the 30-day post-incident report; `final edit` fills its items",
-  valueFlags: ["lang"],
+  valueFlags: ["lang", "format"],
   freeText: true,
   needsIncident: true,
   // Drafts hold what the incident channel knows: only its members read or edit them.
@@ -89,7 +109,7 @@ export const final: CommandDef = {
   async run(ctx) {
     if (ctx.words[0] === "edit") return await editItems(ctx, "post_incident", FINAL_USAGE);
     if (ctx.args.positional.length) throw new UsageError(`Unknown argument "${echo(ctx.args.positional[0] ?? "")}".`, FINAL_USAGE);
-    return draftReply(draftFor(ctx.core, await snapshotOf(ctx), "final"), langOf(ctx.args.flags.lang));
+    return await answer(ctx, "final");
   },
 };
 

@@ -5,7 +5,7 @@ import { UsageError } from "../src/bot/errors.js";
 import { publicReply } from "../src/bot/replies.js";
 import { parseInstant } from "../src/rules/facts.js";
 import type { SubmissionKind } from "../src/incidents/model.js";
-import { nextReportKind } from "../src/report/draft.js";
+import { nextReportKind, type Draft } from "../src/report/draft.js";
 import { formatBoth } from "../src/report/format.js";
 import { FORM_IDS, submissionForm } from "./forms.js";
 import { draftFor, incidentOf, limitText, parseKind, snapshotOf, timeFlag, who } from "./shared.js";
@@ -15,8 +15,10 @@ import { TEXT_LIMITS, tooLong } from "../src/limits.js";
 const USAGE =
   '/incident submitted <hotline|website|wechat_mini_program|wechat_public_account|email|fax> [reference] [--kind initial|supplementary|update|final] [--at <ISO time>] [--incomplete "why items 1-2 are missing"] [--confirm]';
 
-interface SubmissionArgs {
+export interface SubmissionArgs {
   channel: string;
+  /** The draft as it went out (e-mail filing); otherwise the current draft is frozen. */
+  draft?: Draft;
   reference?: string;
   kind?: SubmissionKind;
   at?: DateTime;
@@ -24,12 +26,13 @@ interface SubmissionArgs {
   confirmOtherChannel?: boolean;
 }
 
-async function record(ctx: CommandContext | FormContext, a: SubmissionArgs): Promise<Reply> {
+/** Record a filing through the one service path and say what it means for the clocks. */
+export async function record(ctx: CommandContext | FormContext, a: SubmissionArgs): Promise<Reply> {
   const { core } = ctx;
   const incident = incidentOf(ctx);
   const snap = await snapshotOf(ctx);
   const kind = a.kind ?? nextReportKind(snap);
-  const draft = draftFor(core, snap, kind);
+  const draft = a.draft ?? draftFor(core, snap, kind);
   const filed = draft.items.filter((i) => !i.missing).map((i) => i.id);
   const { submission, snapshot } = await core.service.recordSubmission(
     incident.id,

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Config } from "./config.js";
+import { DEFAULT_SMTP_TIMEOUT_MS, type Config, type MailConfig } from "./config.js";
 import { openDatabase, type Db } from "./store/db.js";
 import { SqliteStore } from "./store/sqlite/store.js";
 import type { Store } from "./store/sql.js";
@@ -19,13 +19,17 @@ import { BoardAuth } from "./board/auth.js";
 import { signInUrl } from "./board/urls.js";
 
 export interface AppOptions {
-  config: Pick<Config, "dbPath" | "displayZone" | "rulesOverride" | "sweepCron"> & { publicUrl?: string };
+  config: Pick<Config, "dbPath" | "displayZone" | "rulesOverride" | "sweepCron" | "claimLeaseMs"> & { publicUrl?: string };
   clock?: Clock;
   /** An already open database (tests); otherwise config.dbPath is opened. */
   db?: Db;
   /** An already open store of any engine (PostgreSQL); it wins over `db` and config.dbPath. */
   store?: Store;
   log?: Logger;
+  /** E-mail filing settings; without them e-mail filing explains what to set. */
+  mail?: MailConfig;
+  /** A drill: e-mails are shown, never sent. */
+  drill?: boolean;
 }
 
 export interface App {
@@ -72,6 +76,7 @@ export function createApp(options: AppOptions): App {
     ports,
     now: () => clock.now().toMillis(),
     bootId: randomUUID(),
+    ...(options.config.claimLeaseMs ? { leaseMs: options.config.claimLeaseMs } : {}),
     log,
     cards: {
       card: async (id) => {
@@ -88,6 +93,8 @@ export function createApp(options: AppOptions): App {
     displayZone: options.config.displayZone,
     ports,
     log,
+    mail: options.mail ?? { to: [], timeoutMs: DEFAULT_SMTP_TIMEOUT_MS },
+    drill: options.drill ?? false,
     ...(options.config.publicUrl ? { board: boardLinks(store, clock, new URL(options.config.publicUrl)) } : {}),
     flush: async () => {
       try {

@@ -99,6 +99,8 @@ export function subcommands(pack: RulePack): SubcommandSpec[] {
   });
   const kinds = choicesOf(SUBMISSION_KINDS);
   const langs = choicesOf(["zh", "en", "both"]);
+  const formats = choicesOf(["md", "docx", "pdf"]);
+  const formatOption: OptionSpec = { name: "format", kind: "string", description: "md (draft + text files), docx (Word) or pdf: the document is attached", choices: formats };
   const item = (list: RulePack["report_items"]): OptionSpec => ({
     name: "item",
     kind: "integer",
@@ -132,9 +134,10 @@ export function subcommands(pack: RulePack): SubcommandSpec[] {
       options: [
         { name: "kind", kind: "string", description: "Which report", choices: kinds },
         { name: "lang", kind: "string", description: "Language of the draft", choices: langs },
+        formatOption,
         incidentOption,
       ],
-      toText: (v) => words("report", flag("kind", v.kind), flag("lang", v.lang), withIncident(v)),
+      toText: (v) => words("report", flag("kind", v.kind), flag("lang", v.lang), flag("format", v.format), withIncident(v)),
     },
     {
       name: "report-edit",
@@ -165,6 +168,18 @@ export function subcommands(pack: RulePack): SubcommandSpec[] {
           v.confirm === true ? "--confirm" : undefined,
           withIncident(v),
         ),
+    },
+    {
+      name: "email",
+      description: "File the report by e-mail (Word + PDF): preview with a Send button, or send",
+      options: [
+        { name: "send", kind: "boolean", description: "Send now and record the filing once the mail server accepts it" },
+        { name: "kind", kind: "string", description: "Which report", choices: kinds },
+        { name: "to", kind: "string", description: "Recipient address(es), comma-separated (default: the deployment's)" },
+        { name: "incomplete", kind: "string", description: "Initial report without items 1-2: the reason" },
+        incidentOption,
+      ],
+      toText: (v) => words("email", v.send === true ? "send" : undefined, flag("kind", v.kind), flag("to", v.to), flag("incomplete", v.incomplete), withIncident(v)),
     },
     {
       name: "update",
@@ -218,8 +233,8 @@ export function subcommands(pack: RulePack): SubcommandSpec[] {
     {
       name: "final",
       description: "Show the post-incident summary report draft",
-      options: [{ name: "lang", kind: "string", description: "Language of the draft", choices: langs }, incidentOption],
-      toText: (v) => words("final", flag("lang", v.lang), withIncident(v)),
+      options: [{ name: "lang", kind: "string", description: "Language of the draft", choices: langs }, formatOption, incidentOption],
+      toText: (v) => words("final", flag("lang", v.lang), flag("format", v.format), withIncident(v)),
     },
     {
       name: "final-edit",

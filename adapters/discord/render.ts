@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Message, Tone } from "../../src/bot/message.js";
+import { attachmentBytes, attachmentType, type Message, type Tone } from "../../src/bot/message.js";
 
 /**
  * The neutral Message as a Discord message body (API shape, snake_case), within Discord's
@@ -123,7 +123,7 @@ export function renderMessage(message: Message, options: RenderOptions = {}): Re
     label: truncate(b.label, 80),
     custom_id: actionCustomId(b.action, b.value),
   }));
-  const files = (message.attachments ?? []).map((a) => ({ name: a.filename, data: Buffer.from(a.content, "utf8"), contentType: `${a.mime}; charset=utf-8` }));
+  const files = (message.attachments ?? []).map((a) => ({ name: a.filename, data: attachmentBytes(a), contentType: attachmentType(a) }));
   const out: RenderedMessage = {
     embeds: [],
     components: buttonRows(buttons),

@@ -4,6 +4,7 @@ import type { App } from "../../src/app.js";
 import type { FakeClock } from "../../src/time/clock.js";
 import { ShellPort } from "./port.js";
 import { ShellSession } from "./session.js";
+import { ShellFiles } from "./files.js";
 import { cleanText } from "../../src/bot/sanitize.js";
 
 export interface ShellOptions {
@@ -15,6 +16,8 @@ export interface ShellOptions {
   clock?: FakeClock;
   /** Run the node-cron sweep (live clock). */
   live: boolean;
+  /** Folder the Word and PDF reports (and other attachments) are written to. */
+  filesDir: string;
 }
 
 /**
@@ -52,7 +55,7 @@ export async function runShell(o: ShellOptions): Promise<void> {
     );
     known.push({ id: i.channelId, members: [i.openedBy, ...roles] });
   }
-  const port = new ShellPort(write, known);
+  const port = new ShellPort(write, known, new ShellFiles(o.filesDir));
   o.app.attach(port);
   const session = new ShellSession(o.app, port, o.user, write, o.clock);
   port.onChannelCreated = (id) => session.channelCreated(id);

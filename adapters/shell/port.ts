@@ -1,6 +1,7 @@
 import type { ChannelRequest, ChatPort, PostOptions } from "../../src/bot/adapter.js";
-import type { Message, PostedMessage } from "../../src/bot/message.js";
+import type { Attachment, Message, PostedMessage } from "../../src/bot/message.js";
 import { renderText } from "./render.js";
+import type { ShellFiles } from "./files.js";
 
 interface ShellChannel {
   name: string;
@@ -24,6 +25,8 @@ export class ShellPort implements ChatPort {
   constructor(
     private readonly write: (text: string) => void,
     known: { id: string; members: string[] }[] = [],
+    /** Where attachments are written; without it they are only listed. */
+    readonly files?: ShellFiles,
   ) {
     for (const k of known) this.channels.set(k.id, { name: k.id, topic: "", members: new Set(k.members) });
   }
@@ -69,8 +72,14 @@ export class ShellPort implements ChatPort {
     if (seen) return { id: seen };
     const id = `m${++this.seq}`;
     if (key) this.keys.set(key, id);
-    this.write(renderText(message, { channel: channelId }));
+    this.write(renderText(message, { channel: channelId, save: this.saver() }));
     return { id };
+  }
+
+  /** How replies and posts hand their attachments to the files folder. */
+  saver(): ((a: Attachment) => string) | undefined {
+    const files = this.files;
+    return files ? (a) => files.save(a) : undefined;
   }
 
   async edit(channelId: string, _messageId: string, message: Message): Promise<void> {

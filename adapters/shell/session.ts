@@ -140,7 +140,7 @@ export class ShellSession {
   }
 
   private show(reply: Reply): void {
-    if (reply.message) this.write(renderText(reply.message, { ephemeral: reply.ephemeral }));
+    if (reply.message) this.write(renderText(reply.message, { ephemeral: reply.ephemeral, save: this.port.saver() }));
     if (reply.form) this.startForm(reply.form);
   }
 

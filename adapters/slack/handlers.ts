@@ -6,7 +6,8 @@ import { blockErrors, FORM_CALLBACK_ID, formMetadataSchema, renderModal, stateTo
 import { blockActionsSchema, slashCommandSchema, viewSubmissionSchema } from "./payloads.js";
 import type { ReplyDelivery, ReplyTarget } from "./replies.js";
 import { describe } from "./errors.js";
-import { takeTurns } from "./turns.js";
+import { takeTurns } from "../shared/turns.js";
+import { within } from "../shared/within.js";
 
 export const COMMAND = "/incident";
 
@@ -24,19 +25,6 @@ export interface HandlerDeps {
 
 const actorOf = (id: string, name?: string): Actor => ({ platform: "slack", id, ...(name ? { name } : {}) });
 
-type Settled<T> = { done: true; value: T } | { done: false };
-
-async function within<T>(work: Promise<T>, ms: number): Promise<Settled<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Settled<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ done: false }), ms);
-  });
-  try {
-    return await Promise.race([work.then((value): Settled<T> => ({ done: true, value })), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function parseMetadata(text: string): FormMetadata | undefined {
   try {

@@ -1,7 +1,7 @@
 import type { webApi } from "@slack/bolt";
 import { z } from "zod";
 import type { ChannelRequest, ChatPort, PostOptions } from "../../src/bot/adapter.js";
-import type { Attachment, Message, PostedMessage } from "../../src/bot/message.js";
+import { attachmentBytes, type Attachment, type Message, type PostedMessage } from "../../src/bot/message.js";
 import type { Logger } from "../../src/bot/core.js";
 import { renderMessage } from "./render.js";
 import { slackError } from "./errors.js";
@@ -180,7 +180,10 @@ export class SlackPort implements ChatPort {
     try {
       await this.client.filesUploadV2({
         channel_id: channelId,
-        file_uploads: attachments.map((a) => ({ content: a.content, filename: a.filename, title: a.title ?? a.filename })),
+        // Text as content, documents as bytes: the web API sends both through the same upload URL.
+        file_uploads: attachments.map((a) =>
+          typeof a.content === "string" ? { content: a.content, filename: a.filename, title: a.title ?? a.filename } : { file: attachmentBytes(a), filename: a.filename, title: a.title ?? a.filename },
+        ),
       });
     } catch (err) {
       this.o.log.error(`could not upload ${attachments.map((a) => a.filename).join(", ")} to ${channelId}: ${slackError(err) ?? (err as Error).message}`);

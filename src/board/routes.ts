@@ -10,6 +10,7 @@ import type { BoardAccess } from "./access.js";
 import { SESSION_TTL_MS, type BoardAuth, type BoardViewer, type Session } from "./auth.js";
 import { CLIENT_SCRIPT, STYLESHEET } from "./client.js";
 import { DRAFT_DOWNLOADS, downloadFor } from "./downloads.js";
+import { documentContext } from "../report/documents.js";
 import { html, type SafeHtml } from "./html.js";
 import { BodyTooLarge, cookieValue, crossSite, readForm, securityHeaders, send } from "./http.js";
 import { renderIncident } from "./incident-page.js";
@@ -152,7 +153,8 @@ export function boardRoute(o: BoardRouteOptions): HttpRoute {
     if (!format) return refuse(r.res, 400, "Bad request", `Unknown format ${q.format}.`, session.viewer);
     const kind = q.kind ?? nextReportKind(snap);
     const templates = loadTemplates();
-    const content = await format.render(buildDraft(o.service.pack, templates, snap, kind, o.service.clock.now()), templates, q.lang);
+    const context = await documentContext(o.service, snap);
+    const content = await format.render(buildDraft(o.service.pack, templates, snap, kind, o.service.clock.now()), templates, q.lang, context);
     send(r.res, 200, format.mime, content, { "content-disposition": `attachment; filename="incident-${snap.incident.id}-${kind}.${format.extension}"` });
   }
 

@@ -3,6 +3,7 @@ import type { RulePack } from "../rules/pack.js";
 import type { Clock } from "../time/clock.js";
 import type { ChatPort } from "./adapter.js";
 import type { BoardViewer } from "../board/auth.js";
+import type { MailConfig } from "../config.js";
 
 export interface Logger {
   info(message: string): void;
@@ -22,4 +23,11 @@ export interface Core {
   log: Logger;
   /** Sign-in links to the web board; absent where the deployment names no board. */
   board?: { link(viewer: BoardViewer): Promise<string> };
+  /** E-mail filing: SMTP server, sender, default recipients. */
+  mail: MailConfig;
+  /**
+   * A rehearsal on a fake clock and a throwaway store: nothing leaves warroom. An e-mail
+   * filing is built in full and shown, never sent.
+   */
+  drill: boolean;
 }

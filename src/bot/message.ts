@@ -21,11 +21,36 @@ export interface Button {
   value?: string;
 }
 
+/**
+ * A file that goes with a message. Adapters deliver it as the platform's own file: Slack
+ * uploads it into the channel (files.getUploadURLExternal + files.completeUploadExternal),
+ * Discord sends it as a message attachment, the shell writes it to its files folder and prints
+ * the path. Text travels as a string (UTF-8), documents as bytes; an adapter that cannot
+ * attach files lists them by name instead. A platform adapter needs nothing else to support
+ * the Word and PDF reports.
+ */
 export interface Attachment {
   filename: string;
-  content: string;
-  mime: "text/markdown" | "text/plain" | "application/json";
+  content: string | Uint8Array;
+  mime: AttachmentMime;
   title?: string;
+}
+
+export type AttachmentMime =
+  | "text/markdown"
+  | "text/plain"
+  | "application/json"
+  | "application/pdf"
+  | "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/** The attachment's bytes, whatever form it travels in. */
+export function attachmentBytes(a: Attachment): Buffer {
+  return typeof a.content === "string" ? Buffer.from(a.content, "utf8") : Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength);
+}
+
+/** Text files say their charset: chat clients otherwise guess, and Chinese comes out garbled. */
+export function attachmentType(a: Attachment): string {
+  return a.mime.startsWith("text/") || a.mime === "application/json" ? `${a.mime}; charset=utf-8` : a.mime;
 }
 
 export interface Message {

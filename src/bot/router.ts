@@ -6,7 +6,7 @@ import { PermissionError, UsageError } from "./errors.js";
 import { IncidentError } from "../incidents/service.js";
 import type { Incident, RoleName } from "../incidents/model.js";
 import { FactsError } from "../rules/facts.js";
-import { isBusyError, DatabaseBusyError } from "../store/db.js";
+import { isBusyError, DatabaseBusyError, DatabaseUnavailableError } from "../store/db.js";
 import { errorReply } from "./replies.js";
 import { cleanActor, cleanText, cleanValues, userText } from "./sanitize.js";
 import { clipEchoes, COMMAND_TEXT_LIMIT, echo, ECHO_LIMIT, FORM_VALUE_LIMIT } from "../limits.js";
@@ -45,6 +45,8 @@ export interface CommandDef {
    * subcommands that both show (`police`) and record (`police reported`).
    */
   mutates: boolean | ((args: ParsedArgs) => boolean);
+  /** The rule pack's `rights` entry that applies, when it is another command's (e-mail filing files like `submitted`). */
+  rights?: string;
   run(ctx: CommandContext): Promise<Reply> | Reply;
 }
 
@@ -74,6 +76,10 @@ function toReply(core: Core, err: unknown, usage?: string): Reply {
   if (err instanceof FactsError) return errorReply(clipEchoes(err.message), usage);
   if (err instanceof IncidentError || err instanceof PermissionError) return errorReply(clipEchoes(err.message));
   if (err instanceof DatabaseBusyError || isBusyError(err)) return errorReply(new DatabaseBusyError().message);
+  if (err instanceof DatabaseUnavailableError) {
+    core.log.error(`database unreachable: ${err.cause instanceof Error ? err.cause.message : String(err.cause)}`);
+    return errorReply(err.message);
+  }
   core.log.error(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return errorReply("Something went wrong on our side; nothing was changed. The error has been logged.");
 }
@@ -126,7 +132,7 @@ export class Router implements BotHandlers {
    * `rights` entry for the subcommand allows. A changing subcommand without an entry is refused:
    * a gap in the table must not become a right for everyone.
    */
-  private async authorise(name: string, mutating: boolean, actor: Actor, incident: Incident | undefined): Promise<void> {
+  private async authorise(name: string, mutating: boolean, actor: Actor, incident: Incident | undefined, rightsOf = name): Promise<void> {
     // A private war room is private for reading too: its card and timeline stay inside it.
     if (!incident || (!mutating && !incident.private)) return;
     if (incident.channelId) {
@@ -137,9 +143,9 @@ export class Router implements BotHandlers {
       }
     }
     if (!mutating) return;
-    const allowed = this.core.pack.rights[name];
+    const allowed = this.core.pack.rights[rightsOf];
     if (!allowed?.length) {
-      throw new PermissionError(`Nobody may use /incident ${name}: the deployment's rule pack gives no rights for it (rights.${name}).`);
+      throw new PermissionError(`Nobody may use /incident ${name}: the deployment's rule pack gives no rights for it (rights.${rightsOf}).`);
     }
     if (allowed.includes("member")) return;
     const roles = (await this.core.service.snapshot(incident.id)).roles;
@@ -170,7 +176,7 @@ export class Router implements BotHandlers {
       if (def.needsIncident && !incident) {
         throw new UsageError("This channel is not an incident channel. Run the command in the incident's channel, or add --incident <number>.", def.usage);
       }
-      await this.authorise(def.name, typeof def.mutates === "function" ? def.mutates(args) : def.mutates, input.actor, incident);
+      await this.authorise(def.name, typeof def.mutates === "function" ? def.mutates(args) : def.mutates, input.actor, incident, def.rights);
       const rest = input.text.trim().slice((words[0] ?? "").length).replace(/(^|\s)--incident(=|\s+)#?\d+/, "").trim();
       const port = this.port(input.actor.platform);
       const viewerZone = async () => port.userZone?.(input.actor.id).catch(() => undefined);

@@ -28,6 +28,8 @@ export interface OutboxOptions {
   now(): number;
   /** Distinguishes this process's claims from a crashed one's (and from other replicas'). */
   bootId: string;
+  /** How long a claim holds (default LEASE_MS; WARROOM_CLAIM_LEASE_S). */
+  leaseMs?: number;
   log?: DeliveryLog;
 }
 
@@ -99,12 +101,12 @@ export class Outbox {
 
   private claim(): Promise<OutboxRow[]> {
     const now = this.o.now();
-    return this.o.store.tx((sql) => claimOutbox(sql, this.o.bootId, now, LEASE_MS, CLAIM_BATCH));
+    return this.o.store.tx((sql) => claimOutbox(sql, this.o.bootId, now, this.o.leaseMs ?? LEASE_MS, CLAIM_BATCH));
   }
 
   /** Still ours, for another lease; false when another process took the row over or it was re-armed. */
   private renew(row: OutboxRow): Promise<boolean> {
-    const until = this.o.now() + LEASE_MS;
+    const until = this.o.now() + (this.o.leaseMs ?? LEASE_MS);
     return this.o.store.tx((sql) => renewOutboxLease(sql, row.id, this.o.bootId, until));
   }
 

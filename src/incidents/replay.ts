@@ -20,11 +20,11 @@
  */
 import { z } from "zod";
 import { DateTime } from "luxon";
-import type { Db } from "../store/db.js";
+import type { Sql } from "../store/sql.js";
 import type { RulePack } from "../rules/pack.js";
 import { classify } from "../rules/classify.js";
 import type { FactValue, Facts } from "../rules/facts.js";
-import { allEvents, type TimelineEvent } from "./timeline.js";
+import { allEventsIn, type TimelineEvent } from "./timeline.js";
 import { reportClockFor } from "./service.js";
 import type { IncidentStatus, Reportability } from "./model.js";
 
@@ -247,10 +247,10 @@ export interface Replay {
 }
 
 /** Rebuild every incident from the timeline. Never throws on what it reads. */
-export function replayTimeline(db: Db, handlers: Record<string, EventHandler> = EVENT_HANDLERS): Replay {
+export async function replayTimeline(sql: Sql, handlers: Record<string, EventHandler> = EVENT_HANDLERS): Promise<Replay> {
   const incidents = new Map<number, ReplayedIncident>();
   const findings: Finding[] = [];
-  for (const e of allEvents(db)) {
+  for (const e of await allEventsIn(sql)) {
     const incidentId = e.incident_id;
     const finding = (what: string) => findings.push({ incidentId, seq: e.seq, what });
     if (e.broken) {
@@ -296,8 +296,11 @@ function sameInstant(a: string | null, b: string | null): boolean {
   return Number.isFinite(ta) && Number.isFinite(tb) && Math.abs(ta - tb) <= TIME_TOLERANCE_MS;
 }
 
+/** An incident's rows in the state tables, read once before the checks compare them. */
+export type StateRows = Record<(typeof STATE_TABLES)[number], Fields[]>;
+
 export interface CheckContext {
-  db: Db;
+  tables: StateRows;
   pack: RulePack;
   replayed: ReplayedIncident;
   /** The incidents row (snake_case columns). */
@@ -311,6 +314,11 @@ interface Compare {
 /** One check per table: each compares what the replay implies with the rows it reads. */
 export type TableCheck = (ctx: CheckContext, compare: Compare) => void;
 
+type Fields = Record<string, unknown>;
+
+const STATE_TABLES = ["facts", "roles", "report_items", "submissions", "developments", "assessments"] as const;
+const KEYED = new Set<string>(["facts", "roles", "report_items"]);
+
 /** A stored JSON text as its value; text that is not JSON stays visibly so. */
 function stored(text: unknown): unknown {
   if (typeof text !== "string") return text;
@@ -321,7 +329,6 @@ function stored(text: unknown): unknown {
   }
 }
 
-type Fields = Record<string, unknown>;
 
 /**
  * Compare keyed rows: a key on one side only is one disagreement (shown by its first field),
@@ -354,8 +361,8 @@ export const TABLE_CHECKS: TableCheck[] = [
     compare("disclosure cleared at", r.disclosureClearedAt, row.disclosure_cleared_at, (a, b) => sameInstant(a as string | null, b as string | null));
   },
   // facts
-  ({ db, replayed: r }, compare) => {
-    const rows = db.prepare("SELECT name, value, updated_by FROM facts WHERE incident_id = ?").all(r.id) as Fields[];
+  ({ tables, replayed: r }, compare) => {
+    const rows = tables.facts;
     const found = new Map(rows.map((x) => [String(x.name), { value: stored(x.value), by: x.updated_by }]));
     compareKeyed(compare, "fact", r.facts, found, [
       ["value", ""],
@@ -385,8 +392,8 @@ export const TABLE_CHECKS: TableCheck[] = [
     compare("post-incident report due", finalDueAt, row.final_due_at, (a, b) => sameInstant(a as string | null, b as string | null));
   },
   // roles
-  ({ db, replayed: r }, compare) => {
-    const rows = db.prepare("SELECT role, user_id, assigned_by FROM roles WHERE incident_id = ?").all(r.id) as Fields[];
+  ({ tables, replayed: r }, compare) => {
+    const rows = tables.roles;
     const found = new Map(rows.map((x) => [String(x.role), { user: x.user_id, by: x.assigned_by }]));
     compareKeyed(compare, "role", r.roles, found, [
       ["user", ""],
@@ -394,8 +401,8 @@ export const TABLE_CHECKS: TableCheck[] = [
     ]);
   },
   // report items
-  ({ db, replayed: r }, compare) => {
-    const rows = db.prepare("SELECT report, item, value, updated_by FROM report_items WHERE incident_id = ?").all(r.id) as Fields[];
+  ({ tables, replayed: r }, compare) => {
+    const rows = tables.report_items;
     const found = new Map(rows.map((x) => [`${String(x.report)}/${String(x.item)}`, { value: x.value, by: x.updated_by }]));
     compareKeyed(compare, "report item", r.items, found, [
       ["value", ""],
@@ -403,8 +410,8 @@ export const TABLE_CHECKS: TableCheck[] = [
     ]);
   },
   // filings, then developments and the update reports that covered them
-  ({ db, replayed: r }, compare) => {
-    const rows = db.prepare("SELECT * FROM submissions WHERE incident_id = ? ORDER BY id").all(r.id) as Fields[];
+  ({ tables, replayed: r }, compare) => {
+    const rows = tables.submissions;
     compare("number of filed reports", r.submissions.length, rows.length);
     r.submissions.forEach((s, i) => {
       const f = rows[i];
@@ -419,7 +426,7 @@ export const TABLE_CHECKS: TableCheck[] = [
       compare(`${label} reason it went incomplete`, s.incompleteReason, f.incomplete_reason);
       compare(`${label} draft`, s.draft, stored(f.draft));
     });
-    const devs = db.prepare("SELECT * FROM developments WHERE incident_id = ? ORDER BY id").all(r.id) as Fields[];
+    const devs = tables.developments;
     compare("number of developments", r.developments.length, devs.length);
     r.developments.forEach((d, i) => {
       const f = devs[i];
@@ -433,8 +440,8 @@ export const TABLE_CHECKS: TableCheck[] = [
     });
   },
   // assessments, and what undid them
-  ({ db, replayed: r }, compare) => {
-    const rows = db.prepare("SELECT * FROM assessments WHERE incident_id = ? ORDER BY id").all(r.id) as Fields[];
+  ({ tables, replayed: r }, compare) => {
+    const rows = tables.assessments;
     compare("number of assessments", r.assessments.length, rows.length);
     const when = (a: unknown, b: unknown) => sameInstant(a as string | null, b as string | null);
     r.assessments.forEach((a, i) => {
@@ -454,15 +461,18 @@ export const TABLE_CHECKS: TableCheck[] = [
   },
 ];
 
-const STATE_TABLES = ["facts", "roles", "report_items", "submissions", "developments", "assessments"] as const;
-
 /**
  * Replay the timeline and compare every incident with its rows. Findings come in order:
  * events that could not be replayed first, then disagreements by incident.
  */
-export function crossCheck(db: Db, pack: RulePack, options: { handlers?: Record<string, EventHandler>; checks?: TableCheck[] } = {}): { incidents: number; findings: Finding[] } {
-  const { incidents, findings } = replayTimeline(db, options.handlers);
-  const rows = new Map((db.prepare("SELECT * FROM incidents ORDER BY id").all() as Record<string, unknown>[]).map((r) => [Number(r.id), r]));
+export async function crossCheck(
+  sql: Sql,
+  pack: RulePack,
+  options: { handlers?: Record<string, EventHandler>; checks?: TableCheck[] } = {},
+): Promise<{ incidents: number; findings: Finding[] }> {
+  const { incidents, findings } = await replayTimeline(sql, options.handlers);
+  const rows = new Map((await sql.all<Fields>("SELECT * FROM incidents ORDER BY id")).map((r) => [Number(r.id), r]));
+  const tables = await stateRows(sql);
   const ids = [...new Set([...rows.keys(), ...incidents.keys()])].sort((a, b) => a - b);
   for (const id of ids) {
     const replayed = incidents.get(id);
@@ -479,13 +489,34 @@ export function crossCheck(db: Db, pack: RulePack, options: { handlers?: Record<
       const equal = same ? same(expected, found) : JSON.stringify(expected ?? null) === JSON.stringify(found ?? null);
       if (!equal) findings.push({ incidentId: id, what, expected, found });
     };
-    for (const check of options.checks ?? TABLE_CHECKS) check({ db, pack, replayed, row }, compare);
+    const own = Object.fromEntries(STATE_TABLES.map((t) => [t, tables[t].get(id) ?? []])) as StateRows;
+    for (const check of options.checks ?? TABLE_CHECKS) check({ tables: own, pack, replayed, row }, compare);
   }
   for (const table of STATE_TABLES) {
-    const orphans = db.prepare(`SELECT DISTINCT incident_id FROM ${table} WHERE incident_id NOT IN (SELECT id FROM incidents) ORDER BY incident_id`).pluck().all() as number[];
-    for (const id of orphans) findings.push({ incidentId: id, what: `has rows in ${table} but no incident row` });
+    for (const id of [...tables[table].keys()].filter((i) => !rows.has(i)).sort((a, b) => a - b)) {
+      findings.push({ incidentId: id, what: `has rows in ${table} but no incident row` });
+    }
   }
   return { incidents: ids.length, findings };
+}
+
+/** Every state table, grouped by incident, each in insertion order: one query a table. */
+async function stateRows(sql: Sql): Promise<Record<(typeof STATE_TABLES)[number], Map<number, Fields[]>>> {
+  const out = {} as Record<(typeof STATE_TABLES)[number], Map<number, Fields[]>>;
+  for (const table of STATE_TABLES) {
+    const byIncident = new Map<number, Fields[]>();
+    // The table names come from the constant list above, never from input.
+    // Keyed tables (facts, roles, items) are compared by key; the others in the order of their ids.
+    const order = KEYED.has(table) ? "incident_id" : "incident_id, id";
+    for (const row of await sql.all<Fields>(`SELECT * FROM ${table} ORDER BY ${order}`)) {
+      const id = Number(row.incident_id);
+      const list = byIncident.get(id) ?? [];
+      list.push(row);
+      byIncident.set(id, list);
+    }
+    out[table] = byIncident;
+  }
+  return out;
 }
 
 function shown(value: unknown): string {

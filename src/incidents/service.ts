@@ -112,6 +112,23 @@ export interface FactsChange {
   levelChangedAfterFiling: boolean;
 }
 
+/** A filing as the checks see it: which report, through which channel, when. */
+export interface SubmissionRequest {
+  kind: SubmissionKind;
+  channel: string;
+  submittedAt?: DateTime;
+  /** Files an initial report without items 1-2: the reason is recorded. */
+  incompleteReason?: string;
+  /** Files the post-incident report through another channel than the initial report's. */
+  confirmOtherChannel?: boolean;
+}
+
+/** A filing to record: the request plus what went out. */
+export interface SubmissionRecord extends SubmissionRequest {
+  reference?: string;
+  items: string[];
+  draft: unknown;
+}
 
 /**
  * The incident domain: every change is one store transaction that writes the state, appends
@@ -257,6 +274,15 @@ export class IncidentService {
       await this.row(sql, id);
       return eventsOfSql(sql, id);
     });
+  }
+
+  /**
+   * The incident's latest timeline event as `<events>:<hash>`: a document carrying it can be
+   * matched to the audit trail (warroom verify --expect-head), and any later change shows.
+   */
+  async integrityOf(id: number): Promise<{ events: number; hash: string } | undefined> {
+    const last = (await this.timeline(id)).at(-1);
+    return last ? { events: last.seq, hash: last.hash } : undefined;
   }
 
   /** Re-derive level, deadline and clocks from the stored facts; re-plan the warnings. */
@@ -512,51 +538,60 @@ export class IncidentService {
    * Record a filed report. The draft as filed is frozen into the timeline, so what was
    * sent can be shown later even if the items are edited afterwards.
    */
-  recordSubmission(
-    id: number,
-    req: {
-      kind: SubmissionKind;
-      channel: string;
-      reference?: string;
-      submittedAt?: DateTime;
-      items: string[];
-      draft: unknown;
-      /** Files an initial report without items 1-2: the reason is recorded. */
-      incompleteReason?: string;
-      /** Files the post-incident report through another channel than the initial report's. */
-      confirmOtherChannel?: boolean;
-    },
-    actor: string,
-  ): Promise<{ submission: Submission; snapshot: IncidentSnapshot }> {
-    if (!this.pack.channels.some((c) => c.id === req.channel)) {
-      return Promise.reject(new IncidentError(`Unknown submission channel "${req.channel}". Use one of: ${this.pack.channels.map((c) => c.id).join(", ")}.`));
+  /**
+   * Whether a filing could be recorded now, without recording it: e-mail filing asks before
+   * it sends, so that nothing goes to the authority that the timeline would then refuse.
+   */
+  async assertCanRecord(id: number, req: SubmissionRequest): Promise<void> {
+    this.assertChannel(req.channel);
+    const snap = await this.snapshot(id);
+    this.checkSubmission(snap, req, req.submittedAt ?? this.now());
+  }
+
+  private assertChannel(channel: string): void {
+    if (!this.pack.channels.some((c) => c.id === channel)) {
+      throw new IncidentError(`Unknown submission channel "${channel}". Use one of: ${this.pack.channels.map((c) => c.id).join(", ")}.`);
+    }
+  }
+
+  /** The checks every filing passes, whatever its channel; returns the incompleteness reason to record. */
+  private checkSubmission(snap: IncidentSnapshot, req: SubmissionRequest, at: DateTime): string | null {
+    const incomplete = req.incompleteReason?.trim() || null;
+    this.assertOpen(snap.incident, "recording a submission");
+    this.checkWithinIncident(snap.incident, at, "filing time");
+    if (req.kind !== "initial" && !snap.initialFiled) throw new IncidentError("Record the initial report first.");
+    if (req.kind === "final" && snap.incident.status !== "resolved") throw new IncidentError("The post-incident report is filed after the incident is resolved (/incident resolve).");
+    if (req.kind === "initial") {
+      const empty = this.pack.report_items.filter((i) => i.initial && !snap.items[i.id]?.trim());
+      if (empty.length && !incomplete) {
+        const numbers = empty.map((i) => i.number).join(" and ");
+        throw new IncidentError(
+          `The initial report must carry items ${this.pack.report_items.filter((i) => i.initial).map((i) => i.number).join(" and ")} (Article 7); item ${numbers} ${empty.length > 1 ? "are" : "is"} empty. Write ${empty.length > 1 ? "them" : "it"} (/incident report edit), or record why the report went without: --incomplete "reason".`,
+        );
+      }
+    }
+    if (req.kind === "final") {
+      const original = snap.submissions.find((s) => s.kind === "initial")?.channel;
+      if (original && original !== req.channel && !req.confirmOtherChannel) {
+        throw new IncidentError(
+          `The initial report went through ${original}; the post-incident report goes through the original channel. To record it through ${req.channel} anyway, add --confirm.`,
+        );
+      }
+    }
+    return incomplete;
+  }
+
+  recordSubmission(id: number, req: SubmissionRecord, actor: string): Promise<{ submission: Submission; snapshot: IncidentSnapshot }> {
+    try {
+      this.assertChannel(req.channel);
+    } catch (err) {
+      return Promise.reject(err);
     }
     return this.store.tx(async (sql) => {
       await this.row(sql, id, true);
       const snap = await this.snapshotIn(sql, id);
-      this.assertOpen(snap.incident, "recording a submission");
       const at = req.submittedAt ?? this.now();
-      this.checkWithinIncident(snap.incident, at, "filing time");
-      if (req.kind !== "initial" && !snap.initialFiled) throw new IncidentError("Record the initial report first.");
-      if (req.kind === "final" && snap.incident.status !== "resolved") throw new IncidentError("The post-incident report is filed after the incident is resolved (/incident resolve).");
-      const incomplete = req.incompleteReason?.trim() || null;
-      if (req.kind === "initial") {
-        const empty = this.pack.report_items.filter((i) => i.initial && !snap.items[i.id]?.trim());
-        if (empty.length && !incomplete) {
-          const numbers = empty.map((i) => i.number).join(" and ");
-          throw new IncidentError(
-            `The initial report must carry items ${this.pack.report_items.filter((i) => i.initial).map((i) => i.number).join(" and ")} (Article 7); item ${numbers} ${empty.length > 1 ? "are" : "is"} empty. Write ${empty.length > 1 ? "them" : "it"} (/incident report edit), or record why the report went without: --incomplete "reason".`,
-          );
-        }
-      }
-      if (req.kind === "final") {
-        const original = snap.submissions.find((s) => s.kind === "initial")?.channel;
-        if (original && original !== req.channel && !req.confirmOtherChannel) {
-          throw new IncidentError(
-            `The initial report went through ${original}; the post-incident report goes through the original channel. To record it through ${req.channel} anyway, add --confirm.`,
-          );
-        }
-      }
+      const incomplete = this.checkSubmission(snap, req, at);
       const submissionId = await details.insertSubmission(sql, id, {
         kind: req.kind,
         channel: req.channel,

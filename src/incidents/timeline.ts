@@ -117,8 +117,8 @@ function toEvent(r: Row): TimelineEvent {
 }
 
 /** Every event in order, broken rows marked (the replay reads them all). */
-export function* allEvents(db: Db): Generator<TimelineEvent> {
-  for (const r of db.prepare("SELECT * FROM timeline ORDER BY seq").iterate() as Iterable<Row>) yield toEvent(r);
+export async function allEventsIn(sql: Sql): Promise<TimelineEvent[]> {
+  return (await sql.all<Row>("SELECT * FROM timeline ORDER BY seq")).map(toEvent);
 }
 
 export function eventsOf(db: Db, incidentId: number): TimelineEvent[] {
@@ -154,9 +154,17 @@ export function walkChain(db: Db): { check: ChainCheck; head: ChainHead } {
 
 /** The chain check through the store seam (the timeline command, any engine). */
 export async function verifyChainIn(sql: Sql): Promise<ChainCheck> {
+  return (await walkChainIn(sql)).check;
+}
+
+/**
+ * The chain walked through the store seam, and the head it ends in. `headKept` false: a
+ * database from before heads were kept (no head to compare with).
+ */
+export async function walkChainIn(sql: Sql, headKept = true): Promise<{ check: ChainCheck; head: ChainHead }> {
   const rows = await sql.all<Row>("SELECT * FROM timeline ORDER BY seq");
-  const head = (await sql.get<ChainHead>("SELECT events, hash FROM timeline_head WHERE id = 1")) ?? null;
-  return walkRows(rows, () => head).check;
+  const head = headKept ? ((await sql.get<ChainHead>("SELECT events, hash FROM timeline_head WHERE id = 1")) ?? null) : undefined;
+  return walkRows(rows, () => head);
 }
 
 function walkRows(rows: Iterable<Row>, stored: () => ChainHead | null | undefined): { check: ChainCheck; head: ChainHead } {
@@ -210,13 +218,25 @@ export function parseHead(text: string): ChainHead | undefined {
  * `expected.hash`. Because every hash covers all the events before it, that one comparison
  * proves the whole prefix is unchanged. Assumes verifyChain passed.
  */
-export function matchesHead(db: Db, expected: ChainHead): { ok: true } | { ok: false; reason: string } {
+export function matchesHead(db: Db, expected: ChainHead): HeadMatch {
+  const hashAt = (seq: number) => (db.prepare("SELECT hash FROM timeline WHERE seq = ?").get(seq) as { hash: string } | undefined)?.hash;
+  return headMatch(expected, hashAt(expected.events), () => (db.prepare("SELECT COUNT(*) AS n FROM timeline").get() as { n: number }).n);
+}
+
+/** matchesHead through the store seam (any engine). */
+export async function matchesHeadIn(sql: Sql, expected: ChainHead): Promise<HeadMatch> {
+  const row = await sql.get<{ hash: string }>("SELECT hash FROM timeline WHERE seq = ?", expected.events);
+  const count = Number((await sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM timeline"))?.n ?? 0);
+  return headMatch(expected, row?.hash, () => count);
+}
+
+type HeadMatch = { ok: true } | { ok: false; reason: string };
+
+function headMatch(expected: ChainHead, hashAtExpected: string | undefined, count: () => number): HeadMatch {
   if (expected.events === 0) return expected.hash === GENESIS ? { ok: true } : { ok: false, reason: "a head of 0 events has the all-zero hash" };
-  const row = db.prepare("SELECT hash FROM timeline WHERE seq = ?").get(expected.events) as { hash: string } | undefined;
-  if (!row) {
-    const count = (db.prepare("SELECT COUNT(*) AS n FROM timeline").get() as { n: number }).n;
-    return { ok: false, reason: `the expected head has ${expected.events} events but the timeline has only ${count}: events were deleted` };
+  if (hashAtExpected === undefined) {
+    return { ok: false, reason: `the expected head has ${expected.events} events but the timeline has only ${count()}: events were deleted` };
   }
-  if (row.hash !== expected.hash) return { ok: false, reason: `event ${expected.events} does not end in the expected hash: the timeline was rewritten` };
+  if (hashAtExpected !== expected.hash) return { ok: false, reason: `event ${expected.events} does not end in the expected hash: the timeline was rewritten` };
   return { ok: true };
 }

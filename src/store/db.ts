@@ -12,6 +12,13 @@ export class DatabaseBusyError extends Error {
   }
 }
 
+/** The database server cannot be reached (PostgreSQL down, network gone): nothing was recorded. */
+export class DatabaseUnavailableError extends Error {
+  constructor() {
+    super("The incident database cannot be reached; nothing was changed. Try again in a moment.");
+  }
+}
+
 /** better-sqlite3 reports lock contention as SQLITE_BUSY / SQLITE_LOCKED error codes. */
 export function isBusyError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;

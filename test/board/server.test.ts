@@ -1,3 +1,4 @@
+import { docxParts, pdfText } from "../support/documents.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { request } from "node:http";
 import { ENGINES, textOf } from "../support/harness.js";
@@ -168,6 +169,13 @@ describe.each(ENGINES)("%s: the board over HTTP", (engine) => {
     expect(JSON.parse(await json.text())).toMatchObject({ kind: "initial", incident: { id: 1, title: "Leak" } });
     const text = await f.get("/board/incidents/1/draft?format=text&lang=en", cookie);
     expect(await text.text()).toContain("Incident: #1 Leak");
+    // The filing-ready documents, read back: PDF text and the Word document's text.
+    const pdf = await f.get("/board/incidents/1/draft?format=pdf&lang=zh", cookie);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    expect(pdf.headers.get("content-disposition")).toBe('attachment; filename="incident-1-initial.pdf"');
+    expect(pdfText(new Uint8Array(await pdf.arrayBuffer()))).toContain("网络安全事件报告");
+    const docx = await f.get("/board/incidents/1/draft?format=docx&lang=en", cookie);
+    expect((await docxParts(new Uint8Array(await docx.arrayBuffer()))).text).toContain("Leak");
   });
 
   it("tells an open page when a command changes an incident", async () => {

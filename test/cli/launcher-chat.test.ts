@@ -1,59 +1,36 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FakeSlack } from "../fakes/slack.js";
 import { FakeDiscord } from "../fakes/discord.js";
+import { FakeFeishu } from "../fakes/feishu.js";
+import { challengeEvent, send as sendFeishu, signedRequest as feishuRequest } from "../fakes/feishu-events.js";
 import { interactionBody, postSigned, slashCommandBody } from "../fakes/slack-sign.js";
-import { ROOT } from "../support/run-ts.js";
+import { freePort, startWarroom, type WarroomProcess } from "../support/warroom-process.js";
 
 const SECRET = "launcher-secret";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function waitForOutput(child: ChildProcess, pattern: RegExp, seen: { text: string }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output so far:\n${seen.text}`)), 20_000);
-    const check = () => {
-      if (pattern.test(seen.text)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stderr?.on("data", check);
-    child.stdout?.on("data", check);
-    check();
-  });
-}
-
-describe("warroom start with Slack and Discord configured", () => {
-  const fakes: { slack?: FakeSlack; discord?: FakeDiscord; child?: ChildProcess } = {};
+describe("warroom start with Slack, Discord and Feishu configured", () => {
+  const fakes: { slack?: FakeSlack; discord?: FakeDiscord; feishu?: FakeFeishu; warroom?: WarroomProcess } = {};
   afterAll(async () => {
-    fakes.child?.kill("SIGKILL");
+    await fakes.warroom?.crash();
     await fakes.slack?.stop();
     await fakes.discord?.close();
+    await fakes.feishu?.stop();
   });
 
-  it("serves both from one process and stops cleanly", async () => {
+  it("serves all three from one process, on one HTTP port, and stops cleanly", async () => {
     const slack = await new FakeSlack().start();
     const discord = await FakeDiscord.start();
+    const feishu = await new FakeFeishu().start();
     fakes.slack = slack;
     fakes.discord = discord;
+    fakes.feishu = feishu;
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), "warroom-launch-"));
-    const child = spawn(process.execPath, [join(ROOT, "node_modules", "vite-node", "vite-node.mjs"), join(ROOT, "bin", "warroom.ts"), "start"], {
-      cwd: dir,
-      env: {
-        ...process.env,
+    const warroom = startWarroom(
+      {
         WARROOM_DB: join(dir, "w.db"),
         PORT: String(port),
         SLACK_BOT_TOKEN: slack.token,
@@ -63,18 +40,22 @@ describe("warroom start with Slack and Discord configured", () => {
         DISCORD_APPLICATION_ID: discord.applicationId,
         DISCORD_GUILD_ID: discord.guildId,
         DISCORD_API_URL: discord.apiUrl,
+        FEISHU_APP_ID: feishu.appId,
+        FEISHU_APP_SECRET: feishu.appSecret,
+        FEISHU_VERIFICATION_TOKEN: "launcher-token",
+        FEISHU_ENCRYPT_KEY: "launcher-key",
+        FEISHU_API_URL: feishu.apiUrl,
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    fakes.child = child;
-    const seen = { text: "" };
-    child.stdout?.on("data", (d: Buffer) => (seen.text += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (seen.text += d.toString()));
-    await waitForOutput(child, /HTTP on port/, seen);
-    await waitForOutput(child, /discord: connected as/, seen);
+      dir,
+    );
+    fakes.warroom = warroom;
+    const { child } = warroom;
+    await warroom.waitFor(/HTTP on port \d+: \/healthz, \/slack\/events, \/feishu\/events/, 20_000);
+    await warroom.waitFor(/discord: connected as/, 20_000);
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", backend: "sqlite", database: "ok", discord: { gateway: "held" } });
 
     const body = slashCommandBody({ text: "open Launcher check", userId: "U1", channelId: "CGEN", triggerId: "t-1", responseUrl: slack.responseUrl("r-1") });
     const ack = await postSigned(`http://127.0.0.1:${port}/slack/events`, { secret: SECRET, body });
@@ -83,6 +64,10 @@ describe("warroom start with Slack and Discord configured", () => {
     expect(created.body.name).toBe(`inc-${new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, "")}-launcher-check`);
     const forged = await postSigned(`http://127.0.0.1:${port}/slack/events`, { secret: "wrong", body: interactionBody({ type: "block_actions" }) });
     expect(forged.status).toBe(401);
+
+    // Feishu's URL check on the same port: the challenge comes back only to a signed, encrypted request.
+    const challenge = await sendFeishu(`http://127.0.0.1:${port}/feishu/events`, feishuRequest(challengeEvent("launcher-token", "c-123"), { encryptKey: "launcher-key" }));
+    expect(challenge).toEqual({ status: 200, json: { challenge: "c-123" } });
 
     const user = discord.addUser("dana", [discord.responderRoleId]);
     const record = discord.slash(user, discord.generalChannelId, "help");

@@ -16,7 +16,7 @@ describe("input errors", () => {
     const r = await h.say("frobnicate");
     expect(r.ephemeral).toBe(true);
     expect(textOf(r)).toContain('Unknown subcommand "frobnicate"');
-    expect(textOf(r)).toContain("/incident <open|facts|status|report|submitted|update|police|disclose|role|assess|resolve|final|close|timeline|board|help>");
+    expect(textOf(r)).toContain("/incident <open|facts|status|report|submitted|email|update|police|disclose|role|assess|resolve|final|close|timeline|board|help>");
   });
 
   it("names the bad pair in facts and changes nothing", async () => {

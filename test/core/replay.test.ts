@@ -5,15 +5,15 @@ import { DateTime } from "luxon";
 import { z } from "zod";
 import { appendEvent, GENESIS, hashOf } from "../../src/incidents/timeline.js";
 import { crossCheck, describeFinding, EVENT_HANDLERS, on, replayTimeline } from "../../src/incidents/replay.js";
-import { harness, type Harness } from "../support/harness.js";
+import { ENGINES, harnessOn, type Engine, type Harness } from "../support/harness.js";
 import { ROOT } from "../support/run-ts.js";
 
 const ITEMS = ["operator_and_system", "incident_and_impact", "trend", "cause", "tracing_clues", "further_measures", "evidence_preservation"];
 const POST_ITEMS = ["causes", "response_measures", "harm", "accountability", "corrective_actions", "lessons_learned"];
 
 /** Three incidents through every change the service records, countdown warnings included. */
-async function lifecycle(): Promise<Harness> {
-  const h = harness();
+async function lifecycle(engine: Engine = "sqlite"): Promise<Harness> {
+  const h = await harnessOn(engine);
   const s = h.app.core.service;
   const open = async (title: string, channel: string, extra: object = {}) =>
     (await s.open({ title, actor: "alice", platform: "test", channelId: channel, channelName: channel, ...extra })).incident.id;
@@ -63,19 +63,32 @@ async function lifecycle(): Promise<Harness> {
 }
 
 /** The first disagreement, as `warroom verify` prints it. */
-function firstFinding(h: Harness): string | undefined {
-  const [first] = crossCheck(h.app.db, h.app.pack).findings;
+async function firstFinding(h: Harness): Promise<string | undefined> {
+  const [first] = (await h.app.store.read((sql) => crossCheck(sql, h.app.pack))).findings;
   return first && describeFinding(first);
 }
+
+describe.each(ENGINES)("replaying the timeline on %s", (engine) => {
+  it("rebuilds every incident exactly as the tables hold it, and names an edit made outside warroom", async () => {
+    const h = await lifecycle(engine);
+    {
+      const types = new Set((await h.app.store.read((sql) => sql.all<{ type: string }>("SELECT DISTINCT type FROM timeline"))).map((r) => r.type));
+      // Every handler is exercised by the scenario, so none is dead.
+      expect([...types].sort()).toEqual(Object.keys(EVENT_HANDLERS).sort());
+      expect(await h.app.store.read((sql) => crossCheck(sql, h.app.pack))).toEqual({ incidents: 5, findings: [] });
+      const one = (await h.app.store.read((sql) => replayTimeline(sql))).incidents.get(1);
+      expect(one).toMatchObject({ title: "Payment DB outage", status: "closed", submissions: [{ kind: "initial" }, { kind: "update" }, { kind: "final" }] });
+      expect(one?.developments.map((d) => d.coveredBy)).toEqual([1, null]);
+      await h.app.store.tx((sql) => sql.run("UPDATE facts SET value = '1' WHERE incident_id = 1 AND name = 'personal_info_people'"));
+      expect(await firstFinding(h)).toBe("incident #1: fact personal_info_people: the timeline says 12000000, the table has 1");
+    }
+  });
+});
 
 describe("replaying the timeline", () => {
   it("rebuilds every incident exactly as the tables hold it", async () => {
     const h = await lifecycle();
-    const types = new Set(h.app.db.prepare("SELECT type FROM timeline").pluck().all() as string[]);
-    // Every handler is exercised by the scenario, so none is dead.
-    expect([...types].sort()).toEqual(Object.keys(EVENT_HANDLERS).sort());
-    expect(crossCheck(h.app.db, h.app.pack)).toEqual({ incidents: 5, findings: [] });
-    const one = replayTimeline(h.app.db).incidents.get(1);
+    const one = (await h.app.store.read((sql) => replayTimeline(sql))).incidents.get(1);
     expect(one).toMatchObject({ title: "Payment DB outage", status: "closed", submissions: [{ kind: "initial" }, { kind: "update" }, { kind: "final" }] });
     expect(one?.developments.map((d) => d.coveredBy)).toEqual([1, null]);
   });
@@ -116,15 +129,15 @@ describe("replaying the timeline", () => {
     ],
   ])("names the first disagreement when %s is edited outside warroom", async (_what, sql, expected) => {
     const h = await lifecycle();
-    expect(firstFinding(h)).toBeUndefined();
+    expect(await firstFinding(h)).toBeUndefined();
     h.app.db.exec(sql);
-    expect(firstFinding(h)).toBe(expected);
+    expect(await firstFinding(h)).toBe(expected);
   });
 
   it("does not mistake the few milliseconds between a row's time and its event's for an edit", async () => {
     const h = await lifecycle();
     h.app.db.prepare("UPDATE incidents SET police_reported_at = '2026-03-02T03:30:00.004Z' WHERE id = 1").run();
-    expect(firstFinding(h)).toBeUndefined();
+    expect(await firstFinding(h)).toBeUndefined();
   });
 
   it("reports an event type it does not know, and replays it once it has a handler", async () => {
@@ -132,15 +145,15 @@ describe("replaying the timeline", () => {
     const at = "2026-03-02T05:00:00.000Z";
     appendEvent(h.app.db, { incidentId: 2, at, actor: "alice", type: "containment_confirmed", payload: { by: "network team", systems: ["db-3"] } });
     const seq = h.app.db.prepare("SELECT MAX(seq) FROM timeline").pluck().get();
-    expect(firstFinding(h)).toBe(`incident #2: event ${seq} has the type "containment_confirmed", which this warroom cannot replay`);
+    expect(await firstFinding(h)).toBe(`incident #2: event ${seq} has the type "containment_confirmed", which this warroom cannot replay`);
     const handlers = {
       ...EVENT_HANDLERS,
       containment_confirmed: on(z.object({ by: z.string(), systems: z.array(z.string()) }), (s, p) => {
         s.extra.containment = p;
       }),
     };
-    expect(crossCheck(h.app.db, h.app.pack, { handlers }).findings).toEqual([]);
-    expect(replayTimeline(h.app.db, handlers).incidents.get(2)?.extra.containment).toEqual({ by: "network team", systems: ["db-3"] });
+    expect((await h.app.store.read((sql) => crossCheck(sql, h.app.pack, { handlers }))).findings).toEqual([]);
+    expect((await h.app.store.read((sql) => replayTimeline(sql, handlers))).incidents.get(2)?.extra.containment).toEqual({ by: "network team", systems: ["db-3"] });
   });
 
   it("reports malformed payloads, unreadable rows and events before an incident was opened, without failing", async () => {
@@ -159,7 +172,7 @@ describe("replaying the timeline", () => {
       db.prepare("UPDATE timeline SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?").run(r.payload, prev, hash, r.seq);
       prev = hash;
     }
-    const { findings } = replayTimeline(db);
+    const { findings } = await h.app.store.read((sql) => replayTimeline(sql));
     expect(findings.map(describeFinding)).toEqual([
       "incident #1: event 5 (fact_set) cannot be read: payload is not JSON",
       `incident #2: event ${rows.length - 1} (fact_set) has a malformed payload: fact: Invalid input: expected string, received number`,

@@ -1,5 +1,6 @@
 import { FakeDiscord, type FakeUser, type InteractionRecord, type JsonObject, type RecordedCall } from "../fakes/discord.js";
 import { createApp, type App } from "../../src/app.js";
+import type { MailConfig } from "../../src/config.js";
 import { openDatabase } from "../../src/store/db.js";
 import { FakeClock } from "../../src/time/clock.js";
 import type { Logger } from "../../src/bot/core.js";
@@ -20,6 +21,8 @@ export interface HarnessOptions {
   responderRole?: boolean;
   category?: boolean;
   deferAfterMs?: number;
+  /** E-mail filing settings (a loopback SMTP server in tests). */
+  mail?: MailConfig;
 }
 
 /** A fake Discord, the real app on an in-memory store and fake time, and the adapter logged in. */
@@ -28,7 +31,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const clock = new FakeClock("2026-03-02T09:00:00+08:00");
   const errors: string[] = [];
   const log: Logger = { info: () => undefined, error: (m) => errors.push(m) };
-  const app = createApp({ config: { dbPath: ":memory:", displayZone: "Europe/Berlin", sweepCron: "0 0 1 1 *" }, db: openDatabase(":memory:"), clock, log });
+  const app = createApp({ config: { dbPath: ":memory:", displayZone: "Europe/Berlin", sweepCron: "0 0 1 1 *" }, db: openDatabase(":memory:"), clock, log, mail: o.mail });
   const config = {
     token: fake.token,
     applicationId: fake.applicationId,

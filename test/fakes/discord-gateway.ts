@@ -34,6 +34,9 @@ export class FakeGateway {
   readonly received: { op: number; d: Json }[] = [];
   identifies = 0;
   resumes = 0;
+  /** Sockets open now, and the most ever open at once (one bot, one session). */
+  private readonly open = new Set<WebSocket>();
+  maxOpen = 0;
   private resumedWaiters: (() => void)[] = [];
 
   constructor(
@@ -49,6 +52,10 @@ export class FakeGateway {
     return this.live;
   }
 
+  get openSockets(): number {
+    return this.open.size;
+  }
+
   private onConnection(socket: WebSocket, req: IncomingMessage): void {
     const query = new URL(req.url ?? "/", "http://127.0.0.1").searchParams;
     if (query.get("v") !== "10" || query.get("encoding") !== "json" || query.has("compress")) {
@@ -57,8 +64,11 @@ export class FakeGateway {
     }
     this.socket = socket;
     this.live = false;
+    this.open.add(socket);
+    this.maxOpen = Math.max(this.maxOpen, this.open.size);
     socket.on("message", (raw: Buffer) => this.onFrame(socket, raw));
     socket.on("close", () => {
+      this.open.delete(socket);
       if (this.socket === socket) {
         this.socket = null;
         this.live = false;

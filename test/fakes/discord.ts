@@ -19,6 +19,8 @@ export interface RecordedFile {
   name: string;
   type: string;
   content: string;
+  /** The part as sent: documents (PDF, Word) are binary. */
+  bytes: Buffer;
 }
 
 export interface RecordedCall {
@@ -454,7 +456,8 @@ export class FakeDiscord {
         if (typeof value === "string") {
           if (field === "payload_json") call.body = JSON.parse(value) as JsonObject;
         } else {
-          call.files.push({ field, name: value.name, type: value.type, content: await value.text() });
+          const bytes = Buffer.from(await value.arrayBuffer());
+          call.files.push({ field, name: value.name, type: value.type, content: bytes.toString("utf8"), bytes });
         }
       }
       return;

@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { EventEmitter } from "node:events";
+import { closeNow, listenOnLoopback } from "./loopback.js";
+import { waitForCall } from "./wait.js";
 
 /**
  * A Slack Web API stand-in on 127.0.0.1 for tests and the bench. It records every call
@@ -16,6 +17,8 @@ export interface FakeCall {
   headers: IncomingHttpHeaders;
   /** HTTP status the fake answered with. */
   status: number;
+  /** The client's label, when it called through `apiUrlFor(label)`. */
+  via?: string;
 }
 
 export interface FakeMessage {
@@ -34,7 +37,20 @@ export interface FakeChannel {
   members: Set<string>;
   messages: FakeMessage[];
   pins: Set<string>;
-  files: { id: string; title: string; filename: string }[];
+  /** Completed uploads with the bytes that reached the upload URL (documents are binary). */
+  files: { id: string; title: string; filename: string; bytes: Buffer }[];
+}
+
+/**
+ * The file behind an upload URL: Slack takes the raw bytes or a multipart form with the
+ * file as its one part (what the web API client sends).
+ */
+async function uploadedBytes(req: IncomingMessage, raw: Buffer): Promise<Buffer> {
+  const type = req.headers["content-type"] ?? "";
+  if (!type.startsWith("multipart/form-data")) return raw;
+  const form = await new Response(raw, { headers: { "content-type": type } }).formData();
+  for (const value of form.values()) if (typeof value !== "string") return Buffer.from(await value.arrayBuffer());
+  return Buffer.alloc(0);
 }
 
 export interface FakeSlackOptions {
@@ -56,9 +72,14 @@ export class FakeSlack {
   readonly takenNames = new Set<string>();
   /** Page size for conversations.members, so pagination is exercised. */
   membersPageSize = 2;
+  /**
+   * Per Web API method: how long the answer is held back after the call took effect (the
+   * message exists, the caller does not know yet), to put a crash inside that window.
+   */
+  readonly answerDelayMs = new Map<string, number>();
   private readonly rateLimits = new Map<string, { times: number; retryAfterSec: number }>();
   private readonly failures = new Map<string, string[]>();
-  private readonly uploads = new Map<string, { filename: string; length: number; received?: number; content?: string }>();
+  private readonly uploads = new Map<string, { filename: string; length: number; received?: number; content?: string; bytes?: Buffer }>();
   private readonly events = new EventEmitter();
   private server: Server | undefined;
   private seq = 0;
@@ -82,18 +103,14 @@ export class FakeSlack {
     this.server = createServer((req, res) => {
       void this.handle(req, res);
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
-    const { port } = this.server.address() as AddressInfo;
-    this.base = `http://${this.publicHost}:${port}`;
+    this.base = `http://${this.publicHost}:${await listenOnLoopback(this.server)}`;
     return this;
   }
 
   async stop(): Promise<void> {
     const s = this.server;
     this.server = undefined;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    await closeNow(s);
   }
 
   /** What to give the adapter as `apiUrl`. */
@@ -136,25 +153,16 @@ export class FakeSlack {
 
   /** Resolves once a recorded call satisfies `match`; rejects after `timeoutMs` with what was seen. */
   waitFor(match: (c: FakeCall) => boolean, timeoutMs = 5000): Promise<FakeCall> {
-    const found = this.calls.find(match);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const onCall = (c: FakeCall) => {
-        if (!match(c)) return;
-        clearTimeout(timer);
-        this.events.off("call", onCall);
-        resolve(c);
-      };
-      const timer = setTimeout(() => {
-        this.events.off("call", onCall);
-        reject(new Error(`no matching Slack call within ${timeoutMs} ms; seen: ${this.calls.map((c) => c.method).join(", ")}`));
-      }, timeoutMs);
-      this.events.on("call", onCall);
-    });
+    return waitForCall(this.calls, this.events, match, timeoutMs, () => this.calls.map((c) => c.method).join(", "));
   }
 
-  private record(method: string, body: Record<string, unknown>, headers: IncomingHttpHeaders, status: number): void {
-    const call = { method, body, headers, status };
+  /** An API URL that labels the caller's calls (`via`), to tell processes apart. */
+  apiUrlFor(label: string): string {
+    return `${this.base}/via/${encodeURIComponent(label)}/api/`;
+  }
+
+  private record(method: string, body: Record<string, unknown>, headers: IncomingHttpHeaders, status: number, via?: string): void {
+    const call = { method, body, headers, status, ...(via ? { via } : {}) };
     this.calls.push(call);
     this.events.emit("call", call);
   }
@@ -163,7 +171,10 @@ export class FakeSlack {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
-    const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
+    let path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
+    const labelled = /^\/via\/([^/]+)(\/api\/.*)$/.exec(path);
+    const via = labelled ? decodeURIComponent(labelled[1] as string) : undefined;
+    if (labelled) path = labelled[2] as string;
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "application/json", ...headers });
       res.end(JSON.stringify(payload));
@@ -179,13 +190,15 @@ export class FakeSlack {
     if (path.startsWith("/upload/")) {
       const id = path.slice("/upload/".length);
       const upload = this.uploads.get(id);
+      const bytes = await uploadedBytes(req, raw);
       if (upload) {
-        upload.received = raw.length;
-        upload.content = raw.toString("utf8");
+        upload.received = bytes.length;
+        upload.content = bytes.toString("utf8");
+        upload.bytes = bytes;
       }
-      this.record("upload", { file_id: id, bytes: raw.length, content: raw.toString("utf8") }, req.headers, upload ? 200 : 404);
+      this.record("upload", { file_id: id, bytes: bytes.length, content: bytes.toString("utf8") }, req.headers, upload ? 200 : 404);
       res.writeHead(upload ? 200 : 404, { "content-type": "text/plain" });
-      res.end(upload ? `OK - ${raw.length}` : "not found");
+      res.end(upload ? `OK - ${bytes.length}` : "not found");
       return;
     }
     if (!path.startsWith("/api/")) {
@@ -217,7 +230,9 @@ export class FakeSlack {
       return;
     }
     const answer = this.answer(method, body);
-    this.record(method, body, req.headers, 200);
+    this.record(method, body, req.headers, 200, via);
+    const delay = this.answerDelayMs.get(method);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     send(200, answer);
   }
 
@@ -328,7 +343,9 @@ export class FakeSlack {
         const c = this.channels.get(str("channel_id"));
         const done = files.map((f) => ({ id: f.id ?? "", title: f.title ?? "", name: this.uploads.get(f.id ?? "")?.filename ?? "" }));
         if (done.some((f) => !this.uploads.get(f.id)?.received)) return { ok: false, error: "file_not_found" };
-        if (c) for (const f of done) c.files.push({ id: f.id, title: f.title, filename: f.name });
+        // Slack keeps what reached the upload URL; a length other than the one announced is a broken upload.
+        if (done.some((f) => this.uploads.get(f.id)?.received !== this.uploads.get(f.id)?.length)) return { ok: false, error: "file_upload_size_mismatch" };
+        if (c) for (const f of done) c.files.push({ id: f.id, title: f.title, filename: f.name, bytes: this.uploads.get(f.id)?.bytes ?? Buffer.alloc(0) });
         return { ok: true, files: done };
       }
       default:

@@ -1,4 +1,5 @@
 import { createApp, type App } from "../../src/app.js";
+import type { MailConfig } from "../../src/config.js";
 import { openDatabase, type Db } from "../../src/store/db.js";
 import { FakeClock } from "../../src/time/clock.js";
 import { startSlack, type RunningSlack } from "../../adapters/slack/index.js";
@@ -13,6 +14,8 @@ export interface HarnessOptions {
   start?: string;
   httpsProxy?: string;
   fakeHost?: string;
+  /** E-mail filing settings (a loopback SMTP server in tests). */
+  mail?: MailConfig;
 }
 
 /** A real Bolt app behind the adapter, a fake Slack Web API, a core on an in-memory db and fake time. */
@@ -34,7 +37,7 @@ export class Harness {
   async start(): Promise<this> {
     await this.fake.start();
     const log = { info: (m: string) => this.logs.push(m), error: (m: string) => this.logs.push(`ERROR ${m}`) };
-    this.app = createApp({ config: { dbPath: ":memory:", displayZone: "Asia/Shanghai", sweepCron: "*/15 * * * * *" }, db: this.db, clock: this.clock, log });
+    this.app = createApp({ config: { dbPath: ":memory:", displayZone: "Asia/Shanghai", sweepCron: "*/15 * * * * *" }, db: this.db, clock: this.clock, log, mail: this.o.mail });
     this.slack = await startSlack({
       app: this.app,
       config: {

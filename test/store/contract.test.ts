@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DatabaseBusyError, openDatabase } from "../../src/store/db.js";
+import { DatabaseBusyError, DatabaseUnavailableError, openDatabase } from "../../src/store/db.js";
+import { createApp } from "../../src/app.js";
 import { StoreUsageError, TransactionAbortedError } from "../../src/store/engine.js";
 import { StoreOpenError, openStore } from "../../src/store/open.js";
 import { PgStore } from "../../src/store/postgres/store.js";
@@ -575,8 +576,16 @@ describe("PostgreSQL: failures are one clear line, in time", () => {
       await link.kill();
       started = Date.now();
       expect(await store.ping()).toBe(false);
-      await expect(store.tx((sql) => sql.get("SELECT 1 AS one"))).rejects.toThrow(/ECONNREFUSED|connect/i);
+      await expect(store.tx((sql) => sql.get("SELECT 1 AS one"))).rejects.toThrow(DatabaseUnavailableError);
       expect(Date.now() - started).toBeLessThan(5_000);
+      // A command meanwhile: a clear answer, no stack trace, and the cause in the log.
+      const logged: string[] = [];
+      const app = createApp({ config: { dbPath: "", displayZone: "UTC", sweepCron: "0 0 1 1 *" }, store, log: { info: () => undefined, error: (m) => logged.push(m) } });
+      const reply = await app.router.command({ actor: { platform: "test", id: "alice" }, channelId: "C1", text: "open Database gone" });
+      expect(reply).toMatchObject({ ephemeral: true });
+      expect(reply.message?.text).toContain("The incident database cannot be reached; nothing was changed. Try again in a moment.");
+      expect(logged.join("\n")).toMatch(/database unreachable: .*(ECONNREFUSED|connect)/i);
+      await app.close();
     } finally {
       await store.close();
     }

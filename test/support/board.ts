@@ -42,7 +42,7 @@ export async function boardFixture(engine: Engine, start = "2026-03-02T09:00:00+
     store = await openStore(location, { poolSize: 4 });
     drop = database.drop;
   }
-  const h = harness(start, "Europe/Berlin", store, origin);
+  const h = harness(start, "Europe/Berlin", store, { publicUrl: origin });
   const board = await mountBoard(http, origin, h.app, location);
   const get = (path: string, cookie?: string, init: RequestInit = {}) =>
     fetch(`${origin}${path}`, { redirect: "manual", ...init, headers: { ...(cookie ? { cookie } : {}), ...(init.headers as Record<string, string> | undefined) } });

@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { createApp, type App } from "../../src/app.js";
 import { openDatabase } from "../../src/store/db.js";
@@ -12,18 +15,19 @@ export function drillApp(start = "2026-03-02T09:00:00+08:00"): { app: App; clock
     db: openDatabase(":memory:"),
     clock,
     log: { info: () => undefined, error: () => undefined },
+    drill: true,
   });
   return { app, clock };
 }
 
 /** Type `lines` into the shell adapter as alice and return everything it printed. */
-export async function typeInto(app: App, clock: FakeClock, lines: string[]): Promise<string> {
+export async function typeInto(app: App, clock: FakeClock, lines: string[], filesDir = mkdtempSync(join(tmpdir(), "warroom-files-"))): Promise<string> {
   const input = new PassThrough();
   const output = new PassThrough();
   let text = "";
   output.on("data", (d: Buffer) => (text += d.toString()));
   input.end(`${lines.join("\n")}\n`);
-  await runShell({ app, input, output, user: "alice", clock, live: false });
+  await runShell({ app, input, output, user: "alice", clock, live: false, filesDir });
   return text;
 }
 

@@ -7,6 +7,7 @@ import { createTestDatabase } from "./postgres.js";
 import { FakeClock } from "../../src/time/clock.js";
 import type { Reply } from "../../src/bot/adapter.js";
 import { RecordingPort } from "./recording-port.js";
+import type { MailConfig } from "../../src/config.js";
 
 export interface Harness {
   app: App;
@@ -21,14 +22,22 @@ export interface Harness {
   advance(minutes: number, stepMinutes?: number): Promise<void>;
 }
 
-export function harness(start = "2026-03-02T09:00:00+08:00", displayZone = "Europe/Berlin", store?: Store, publicUrl?: string): Harness {
+export interface HarnessExtras {
+  /** E-mail filing settings (a loopback SMTP server). */
+  mail?: MailConfig;
+  /** The board's public URL: sign-in links for /incident board. */
+  publicUrl?: string;
+}
+
+export function harness(start = "2026-03-02T09:00:00+08:00", displayZone = "Europe/Berlin", store?: Store, extras: HarnessExtras = {}): Harness {
   const clock = new FakeClock(start);
   const errors: string[] = [];
   const app = createApp({
-    config: { dbPath: ":memory:", displayZone, sweepCron: "*/15 * * * * *", ...(publicUrl ? { publicUrl } : {}) },
+    config: { dbPath: ":memory:", displayZone, sweepCron: "*/15 * * * * *", ...(extras.publicUrl ? { publicUrl: extras.publicUrl } : {}) },
     ...(store ? { store } : { db: openDatabase(":memory:") }),
     clock,
     log: { info: () => undefined, error: (m) => errors.push(m) },
+    mail: extras.mail,
   });
   const port = new RecordingPort();
   app.attach(port);
@@ -71,11 +80,11 @@ export const ENGINES: readonly Engine[] = ["sqlite", "postgres"];
  * The harness on either engine. On PostgreSQL each test gets a database of its own on the
  * test cluster, migrated by openStore, and dropped when the test finishes.
  */
-export async function harnessOn(engine: Engine, start = "2026-03-02T09:00:00+08:00", displayZone = "Europe/Berlin"): Promise<Harness> {
-  if (engine === "sqlite") return harness(start, displayZone);
+export async function harnessOn(engine: Engine, start = "2026-03-02T09:00:00+08:00", displayZone = "Europe/Berlin", extras: HarnessExtras = {}): Promise<Harness> {
+  if (engine === "sqlite") return harness(start, displayZone, undefined, extras);
   const database = await createTestDatabase("harness");
   const store = await openStore(database.url, { poolSize: 4 });
-  const h = harness(start, displayZone, store);
+  const h = harness(start, displayZone, store, extras);
   onTestFinished(async () => {
     await h.app.close();
     await store.close();

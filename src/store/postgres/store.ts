@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
-import { DatabaseBusyError } from "../db.js";
+import { DatabaseBusyError, DatabaseUnavailableError } from "../db.js";
 import { StoreUsageError, TransactionAbortedError } from "../engine.js";
 import type { RunResult, Sql, SqlValue, Store } from "../sql.js";
 import { toNumberedPlaceholders } from "./placeholders.js";
@@ -207,7 +207,15 @@ export class PgStore implements Store {
   }
 
   private async once<T>(begin: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      // No connection, no transaction: nothing can have been applied.
+      const unavailable = new DatabaseUnavailableError();
+      unavailable.cause = err;
+      throw unavailable;
+    }
     // An error that leaves the connection in doubt: it is closed instead of returned to the pool.
     let broken: Error | undefined;
     const rollback = async (): Promise<void> => {
