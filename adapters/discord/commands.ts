@@ -254,6 +254,7 @@ export function subcommands(pack: RulePack): SubcommandSpec[] {
       options: [{ name: "all", kind: "boolean", description: "Show every event" }, incidentOption],
       toText: (v) => words("timeline", v.all === true ? "--all" : undefined, withIncident(v)),
     },
+    { name: "board", description: "A sign-in link to the web board, for you only", options: [], toText: () => "board" },
     { name: "help", description: "List the subcommands", options: [], toText: () => "help" },
   ];
 }

@@ -1,3 +1,4 @@
+import { COMMANDS } from "../../commands/index.js";
 import { createServer, type Server } from "node:http";
 import { connect, type AddressInfo, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,6 +69,8 @@ describe("registering /incident", () => {
     expect(subs.map((s) => s.name)).toEqual(
       expect.arrayContaining(["open", "facts", "status", "report", "report-edit", "submitted", "update", "police", "disclose", "role", "resolve", "final", "final-edit", "close", "timeline", "help"]),
     );
+    // Every /incident subcommand the router knows is offered as a Discord subcommand.
+    expect(COMMANDS.map((c) => c.name).filter((n) => !subs.some((s) => s.name === n))).toEqual([]);
     for (const sub of subs) {
       expect(String(sub.name)).toMatch(NAME);
       expect(String(sub.description).length).toBeLessThanOrEqual(100);
