@@ -1,39 +1,70 @@
 import type { ActiveIncident, IncidentService } from "../incidents/service.js";
 import { headIn, verifyChainIn, type ChainCheck } from "../incidents/timeline.js";
-import { incidentsStamp } from "../store/repos/board.js";
+import { incidentsChangedSince, incidentsStamp } from "../store/repos/board.js";
+
+/** Where the database stood when it was read: the timeline head and the incidents' stamp. */
+interface Mark {
+  version: string;
+  events: number;
+  incidents: number;
+  latest: string | null;
+}
+
+interface Reading extends Mark {
+  value: Promise<Map<number, ActiveIncident>>;
+}
 
 /**
  * What the board reads, kept while nothing changes. Every change to an incident appends to
  * the timeline (the replay check relies on it) and moves its head; attaching a channel moves
  * the incident's updated_at. So the head and the newest updated_at together say whether the
- * last reading still holds: one small query instead of a thousand snapshots, and one chain
- * verification per change however many pages ask at once.
+ * last reading still holds: one small query instead of a thousand snapshots. When it does
+ * not, only the incidents with events after the last reading (or a newer row) are read
+ * again, and the chain is verified once per change however many pages ask at once.
  */
 export class BoardReader {
-  private entries: { version: string; value: Promise<ActiveIncident[]> } | undefined;
+  private reading: Reading | undefined;
   private chainCheck: { version: string; value: Promise<ChainCheck> } | undefined;
 
   constructor(private readonly service: IncidentService) {}
 
-  async version(): Promise<string> {
+  private mark(): Promise<Mark> {
     return this.service.store.read(async (sql) => {
       const head = await headIn(sql);
       const stamp = await incidentsStamp(sql);
-      return `${head.events}:${head.hash}:${stamp.n}:${stamp.latest ?? ""}`;
+      return { version: `${head.events}:${head.hash}:${stamp.n}:${stamp.channels}:${stamp.latest ?? ""}`, events: head.events, incidents: stamp.n, latest: stamp.latest };
     });
+  }
+
+  async version(): Promise<string> {
+    return (await this.mark()).version;
   }
 
   /** The incidents not closed, and the version they were read at. */
   async active(): Promise<{ version: string; entries: ActiveIncident[] }> {
-    const version = await this.version();
-    if (this.entries?.version !== version) {
-      const value = this.service.active();
-      this.entries = { version, value };
+    const mark = await this.mark();
+    if (this.reading?.version !== mark.version) {
+      const value = this.refresh(this.reading, mark);
+      this.reading = { ...mark, value };
       value.catch(() => {
-        if (this.entries?.value === value) this.entries = undefined;
+        if (this.reading?.value === value) this.reading = undefined;
       });
     }
-    return { version, entries: await this.entries.value };
+    return { version: mark.version, entries: [...(await this.reading.value).values()] };
+  }
+
+  private async refresh(previous: Reading | undefined, mark: Mark): Promise<Map<number, ActiveIncident>> {
+    // Only a reading the database has grown from can be patched: fewer events or fewer
+    // incidents mean rows went away behind warroom's back, and everything is read again.
+    const base = previous && mark.events >= previous.events && mark.incidents >= previous.incidents ? await previous.value.catch(() => undefined) : undefined;
+    if (!previous || !base) return new Map((await this.service.active()).map((e) => [e.incident.id, e]));
+    return this.service.store.read(async (sql) => {
+      const changed = await incidentsChangedSince(sql, previous.events, previous.latest);
+      const next = new Map(base);
+      for (const id of changed) next.delete(id);
+      for (const entry of await this.service.activeOf(sql, changed)) next.set(entry.incident.id, entry);
+      return next;
+    });
   }
 
   async chain(): Promise<ChainCheck> {

@@ -175,19 +175,29 @@ export class IncidentService {
    * whose stored facts cannot be read is returned with the reason instead of hiding the rest.
    */
   active(): Promise<ActiveIncident[]> {
-    return this.store.read(async (sql) => {
-      const out: ActiveIncident[] = [];
-      for (const row of await incidents.listIncidents(sql)) {
-        if (row.status === "closed") continue;
-        try {
-          out.push({ incident: toIncident(row), snapshot: await this.snapshotIn(sql, row.id) });
-        } catch (err) {
-          if (!(err instanceof IncidentError)) throw err;
-          out.push({ incident: toIncident(row), problem: err.message });
-        }
+    return this.store.read(async (sql) => this.activeIn(sql, await incidents.listIncidents(sql)));
+  }
+
+  /**
+   * Inside a read: the incidents among `ids` that are not closed, snapshotted (an id that is
+   * closed or gone is simply absent), for readers that refresh only what changed.
+   */
+  async activeOf(sql: Sql, ids: number[]): Promise<ActiveIncident[]> {
+    return this.activeIn(sql, await incidents.incidentsById(sql, ids));
+  }
+
+  private async activeIn(sql: Sql, rows: IncidentRow[]): Promise<ActiveIncident[]> {
+    const out: ActiveIncident[] = [];
+    for (const row of rows) {
+      if (row.status === "closed") continue;
+      try {
+        out.push({ incident: toIncident(row), snapshot: await this.snapshotIn(sql, row.id) });
+      } catch (err) {
+        if (!(err instanceof IncidentError)) throw err;
+        out.push({ incident: toIncident(row), problem: err.message });
       }
-      return out;
-    });
+    }
+    return out;
   }
 
   private async factsOf(sql: Sql, id: number, awareAt: string): Promise<Facts> {

@@ -87,7 +87,27 @@ export async function holdsRoleAnywhere(sql: Sql, platform: string, userId: stri
   return row !== undefined;
 }
 
-/** How many incidents there are and when the latest changed: with the timeline head, whether a reading still holds. */
-export async function incidentsStamp(sql: Sql): Promise<{ n: number; latest: string | null }> {
-  return (await sql.get<{ n: number; latest: string | null }>("SELECT count(*) AS n, max(updated_at) AS latest FROM incidents")) ?? { n: 0, latest: null };
+/**
+ * How many incidents there are, how many have their channel, and when the latest changed:
+ * with the timeline head, whether a reading still holds. Attaching a channel is the one
+ * change without a timeline event (where a room lives is not incident state); the count
+ * catches it even within the millisecond of the last change.
+ */
+export async function incidentsStamp(sql: Sql): Promise<{ n: number; channels: number; latest: string | null }> {
+  const row = await sql.get<{ n: number; channels: number; latest: string | null }>("SELECT count(*) AS n, count(channel_id) AS channels, max(updated_at) AS latest FROM incidents");
+  return row ? { n: Number(row.n), channels: Number(row.channels), latest: row.latest } : { n: 0, channels: 0, latest: null };
+}
+
+/**
+ * The incidents changed since a reading: those with timeline events after `afterSeq` (every
+ * change to an incident appends one), and those whose row moved after `updatedAfter`.
+ */
+export async function incidentsChangedSince(sql: Sql, afterSeq: number, updatedAfter: string | null): Promise<number[]> {
+  const ids = new Set<number>();
+  for (const r of await sql.all<{ id: number }>("SELECT DISTINCT incident_id AS id FROM timeline WHERE seq > ? AND incident_id IS NOT NULL", afterSeq)) ids.add(Number(r.id));
+  if (updatedAfter !== null) {
+    // At or after: a change within the same millisecond as the last reading is read again too.
+    for (const r of await sql.all<{ id: number }>("SELECT id FROM incidents WHERE updated_at >= ?", updatedAfter)) ids.add(Number(r.id));
+  }
+  return [...ids].sort((a, b) => a - b);
 }

@@ -80,6 +80,16 @@ export function listIncidents(sql: Sql, status?: IncidentStatus): Promise<Incide
   return status ? sql.all<IncidentRow>("SELECT * FROM incidents WHERE status = ? ORDER BY id", status) : sql.all<IncidentRow>("SELECT * FROM incidents ORDER BY id");
 }
 
+export async function incidentsById(sql: Sql, ids: number[]): Promise<IncidentRow[]> {
+  const out: IncidentRow[] = [];
+  // In slices: SQLite and PostgreSQL both cap the number of bound parameters.
+  for (let i = 0; i < ids.length; i += 500) {
+    const slice = ids.slice(i, i + 500);
+    out.push(...(await sql.all<IncidentRow>(`SELECT * FROM incidents WHERE id IN (${slice.map(() => "?").join(", ")}) ORDER BY id`, ...slice)));
+  }
+  return out;
+}
+
 /** What the snapshot derives, cached on the row for listings. */
 export interface DerivedColumns {
   level: string;
