@@ -11,7 +11,8 @@ import { startSlack } from "../adapters/slack/index.js";
  * Answers its port, and stops when told.
  */
 const input = z.object({ dbUrl: z.string(), apiUrl: z.string(), token: z.string(), secret: z.string() }).parse(workerData);
-const silent = { info: () => undefined, error: () => undefined };
+// Errors are shown: a bench that fails quietly measures nothing.
+const silent = { info: () => undefined, error: (m: string) => console.error(`[replica] ${m}`) };
 
 const store = await openStore(input.dbUrl, { poolSize: 10 });
 const app = createApp({ config: { dbPath: "", displayZone: "Asia/Shanghai", sweepCron: "0 0 1 1 *" }, store, clock: new FakeClock("2026-03-02T09:00:00+08:00"), log: silent });

@@ -37,6 +37,7 @@ async function replica(dbUrl: string, fake: FakeSlack): Promise<{ url: string; s
  */
 export async function benchSlackReplicas(dbUrl: string): Promise<string[]> {
   const fake = await new FakeSlack().start();
+  fake.users.set("UBENCH", { tz: "Asia/Shanghai", name: "bench" });
   const a = await replica(dbUrl, fake);
   const b = await replica(dbUrl, fake);
   const load = new Worker(new URL("./slack-load.js", import.meta.url));
