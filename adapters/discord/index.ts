@@ -12,8 +12,10 @@ import { FormStore } from "./modals.js";
 import { InteractionHandler } from "./interactions.js";
 import { restSetup } from "./rest.js";
 
-/** The lease name in the shared store: one gateway session per bot across all replicas. */
-export const GATEWAY_LEASE = "discord-gateway";
+/** The lease in the shared store: one gateway session per bot across all replicas (two bots on one database each hold their own). */
+export function gatewayLease(botId: string): string {
+  return `discord-gateway:${botId}`;
+}
 
 export interface DiscordStartOptions {
   app: App;
@@ -90,7 +92,7 @@ export async function startDiscord(o: DiscordStartOptions): Promise<RunningDisco
   const timing = o.gatewayLease ?? { ttlMs: 20_000, everyMs: 5_000 };
   const lease = new LeaseKeeper({
     store: o.app.store,
-    name: GATEWAY_LEASE,
+    name: gatewayLease(me.id),
     owner: randomUUID(),
     ...timing,
     log: o.log,
