@@ -130,22 +130,3 @@ export function formValues(raw: z.infer<typeof formSubmissionSchema>, req?: Pick
   return values;
 }
 
-/** Forms shown by this process, so a refused submission comes back as the same form. */
-export class ShownForms {
-  private readonly forms = new Map<string, { at: number; req: FormRequest }>();
-  private seq = 0;
-
-  constructor(private readonly ttlMs = 60 * 60_000) {}
-
-  remember(req: FormRequest): string {
-    const now = Date.now();
-    for (const [k, v] of this.forms) if (now - v.at > this.ttlMs) this.forms.delete(k);
-    const token = `${now.toString(36)}${(++this.seq).toString(36)}`;
-    this.forms.set(token, { at: now, req });
-    return token;
-  }
-
-  get(token: string | undefined): FormRequest | undefined {
-    return token ? this.forms.get(token)?.req : undefined;
-  }
-}

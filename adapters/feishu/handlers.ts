@@ -3,7 +3,8 @@ import type { Logger } from "../../src/bot/core.js";
 import { takeTurns } from "../shared/turns.js";
 import { within } from "../shared/within.js";
 import { buttonValueSchema, cardActionSchema, messageEventSchema, textContentSchema, type CardAction, type MessageEvent } from "./events.js";
-import { formValues, formValueSchema, renderFormCard, type FormButtonValue, type ShownForms } from "./form-card.js";
+import { formValues, formValueSchema, renderFormCard, type FormButtonValue } from "./form-card.js";
+import type { FormMemory } from "../../src/bot/form-memory.js";
 import { renderCard, type Card } from "./render.js";
 import type { ReplyDelivery, ReplyTarget } from "./replies.js";
 import { commandText } from "./text.js";
@@ -14,7 +15,7 @@ import { admit, type GateOptions } from "./receiver.js";
 export interface HandlerDeps {
   router: BotHandlers;
   delivery: ReplyDelivery;
-  forms: ShownForms;
+  forms: FormMemory;
   log: Logger;
   botOpenId: string;
   /**
@@ -87,7 +88,7 @@ export function feishuHandlers(d: HandlerDeps): Record<"im.message.receive_v1" |
   };
 
   const onForm = async (a: CardAction, ref: FormButtonValue, t: ReplyTarget): Promise<CardAnswer> => {
-    const shown = d.forms.get(ref.t);
+    const shown = await d.forms.recall(ref.t);
     const values = formValues(a.action.form_value ?? {}, shown);
     const pending = d.router.submitForm({
       actor: actorOf(t.userId),
@@ -101,7 +102,7 @@ export function feishuHandlers(d: HandlerDeps): Record<"im.message.receive_v1" |
         const lines = Object.entries(result.errors).map(([k, v]) => `• ${k}: ${v}`);
         return { ...toast("error", "Some fields need fixing; nothing was applied."), card: { type: "raw", data: renderCard({ text: `⚠️ The form was not saved:\n${lines.join("\n")}\nOpen it again to fix it.`, tone: "danger" }) } };
       }
-      const next = result.reply.form ? d.delivery.formCard(result.reply.form) : renderCard({ text: "✅ Submitted.", tone: "success" });
+      const next = result.reply.form ? await d.delivery.formCard(result.reply.form) : renderCard({ text: "✅ Submitted.", tone: "success" });
       const message = result.reply.message;
       if (message) {
         const rest = { ...result.reply, form: undefined };

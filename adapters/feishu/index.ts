@@ -8,7 +8,7 @@ import { healthRoute } from "../../src/http/health.js";
 import { FeishuApi } from "./api.js";
 import { FeishuPort } from "./port.js";
 import { ReplyDelivery } from "./replies.js";
-import { ShownForms } from "./form-card.js";
+import { FormMemory } from "../../src/bot/form-memory.js";
 import { feishuHandlers } from "./handlers.js";
 import { EVENTS_PATH, FeishuReceiver } from "./receiver.js";
 import { describe, FeishuError, FeishuStartError } from "./errors.js";
@@ -77,7 +77,8 @@ export async function startFeishu(o: FeishuStartOptions): Promise<RunningFeishu>
   }
 
   const port = new FeishuPort(api, { responderIds: config.responderIds, urgent: config.urgent, log: o.log });
-  const forms = new ShownForms();
+  // In the shared store: a form refused on one replica comes back refilled from any other.
+  const forms = new FormMemory(o.app.store);
   const delivery = new ReplyDelivery({ api, port, forms, log: o.log });
   const firstSeen = (key: string) => o.app.core.service.markProcessed(key);
   const gate = { verificationToken: config.verificationToken, firstSeen };

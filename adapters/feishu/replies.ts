@@ -5,7 +5,8 @@ import type { Logger } from "../../src/bot/core.js";
 import type { FeishuApi } from "./api.js";
 import type { FeishuPort } from "./port.js";
 import { renderCard, type Card } from "./render.js";
-import { renderFormCard, type ShownForms } from "./form-card.js";
+import { renderFormCard } from "./form-card.js";
+import type { FormMemory } from "../../src/bot/form-memory.js";
 import { describe } from "./errors.js";
 
 /** Where a reply goes: the invoker, in the chat they acted in. */
@@ -21,7 +22,7 @@ export interface ReplyTarget {
 export interface ReplyDeps {
   api: FeishuApi;
   port: FeishuPort;
-  forms: ShownForms;
+  forms: FormMemory;
   log: Logger;
 }
 
@@ -30,14 +31,14 @@ export class ReplyDelivery {
   constructor(private readonly d: ReplyDeps) {}
 
   async deliver(reply: Reply, t: ReplyTarget): Promise<void> {
-    if (reply.form) await this.privately(this.formCard(reply.form), t);
+    if (reply.form) await this.privately(await this.formCard(reply.form), t);
     if (!reply.message) return;
     if (reply.ephemeral) await this.ephemeral(reply.message, t);
     else await this.inChat(reply.message, t);
   }
 
-  formCard(form: FormRequest): Card {
-    return renderFormCard(form, {}, this.d.forms.remember(form));
+  async formCard(form: FormRequest): Promise<Card> {
+    return renderFormCard(form, {}, await this.d.forms.keep(form));
   }
 
   async ephemeral(message: Message, t: ReplyTarget): Promise<void> {

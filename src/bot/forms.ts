@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * Forms are defined once here (fields, types, bilingual labels) and rendered by each
  * adapter: a Slack modal, Discord modal pages of at most five inputs, shell prompts.
@@ -46,3 +48,28 @@ export interface FormRequest {
 export type FormValues = Record<string, string | undefined>;
 
 export type FieldErrors = Record<string, string>;
+
+const bilingualSchema = z.object({ en: z.string(), zh: z.string() });
+
+/** A FormRequest read back from storage (a form shown earlier, possibly by another replica). */
+export const formRequestSchema: z.ZodType<FormRequest> = z.object({
+  form: z.object({
+    id: z.string(),
+    title: bilingualSchema,
+    submitLabel: bilingualSchema,
+    fields: z.array(
+      z.object({
+        name: z.string(),
+        type: z.enum(["text", "textarea", "number", "boolean", "select", "datetime"]),
+        label: bilingualSchema,
+        hint: bilingualSchema.optional(),
+        required: z.boolean().optional(),
+        options: z.array(z.object({ value: z.string(), label: bilingualSchema })).optional(),
+        maxLength: z.number().optional(),
+        group: bilingualSchema.optional(),
+      }),
+    ),
+  }),
+  values: z.record(z.string(), z.string()),
+  context: z.object({ incidentId: z.number().optional(), channelId: z.string() }),
+});

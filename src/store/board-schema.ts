@@ -1,5 +1,5 @@
 /**
- * The board's tables (issue 12), the same text on both engines: SQLite's migration 7 and
+ * The board's tables, the same text on both engines: SQLite's migration 7 and
  * PostgreSQL's migration 5. One-time links and sessions are kept only as SHA-256 hashes, so a
  * copy of the database signs nobody in; times are epoch milliseconds. Released migrations
  * never change: a later change to these tables is a new migration, not an edit here.

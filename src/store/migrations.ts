@@ -1,4 +1,5 @@
 import { BOARD_TABLES } from "./board-schema.js";
+import { SHOWN_FORMS_TABLE } from "./forms-schema.js";
 
 /**
  * Versioned schema. Each entry runs once, in order, inside a transaction; the version
@@ -204,7 +205,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
   /* 7 */ `
-  -- Board sign-in (issue 12; renumber as one block when merging). PostgreSQL's version 5.
+  -- The web board's sign-in links and sessions (src/store/board-schema.ts). PostgreSQL's version 5.
   ${BOARD_TABLES}
+  `,
+  /* 8 */ `
+  -- Forms a platform shows as cards (Feishu), kept so that a refused submission comes back
+  -- as the same form on whichever replica receives it. PostgreSQL's version 6.
+  ${SHOWN_FORMS_TABLE}
   `,
 ];

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { BOARD_TABLES } from "../board-schema.js";
+import { SHOWN_FORMS_TABLE } from "../forms-schema.js";
 
 /**
  * Versioned schema for PostgreSQL. The versions reached are rows of schema_migrations
@@ -206,8 +207,13 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   `,
   /* 5 */ `
-  -- Board sign-in (issue 12; renumber as one block when merging). SQLite's version 7.
+  -- The web board's sign-in links and sessions (src/store/board-schema.ts). SQLite's version 7.
   ${BOARD_TABLES}
+  `,
+  /* 6 */ `
+  -- Forms a platform shows as cards (Feishu), kept so that a refused submission comes back
+  -- as the same form on whichever replica receives it. SQLite's version 8.
+  ${SHOWN_FORMS_TABLE}
   `,
 ];
 
