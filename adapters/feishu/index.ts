@@ -54,6 +54,9 @@ export async function startFeishu(o: FeishuStartOptions): Promise<RunningFeishu>
   if (lark.defaultHttpInstance.defaults.timeout === undefined || lark.defaultHttpInstance.defaults.timeout === 0) {
     lark.defaultHttpInstance.defaults.timeout = REQUEST_TIMEOUT_MS;
   }
+  // axios would otherwise send Feishu calls to an HTTP(S)_PROXY meant for Slack and Discord,
+  // as plain requests to the proxy rather than a tunnel: Feishu is reached directly.
+  lark.defaultHttpInstance.defaults.proxy = false;
   const domain = (config.apiUrl ?? FEISHU_API_URL).replace(/\/+$/, "");
   const logger = sdkLogger(o.log);
   const client = new lark.Client({

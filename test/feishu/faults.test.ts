@@ -89,3 +89,25 @@ describe("Feishu adapter: the long connection", () => {
     await expect(startFeishu({ app: h.app, config: h.config(), log: h.log })).rejects.toThrow(/long connection \(FEISHU_EVENT_MODE=ws\) could not start: .*code=514/);
   });
 });
+
+describe("Feishu adapter beside a proxy meant for Slack and Discord", () => {
+  it("reaches Feishu directly, not through HTTP(S)_PROXY", async () => {
+    const saved = { http: process.env.HTTP_PROXY, https: process.env.HTTPS_PROXY };
+    // A proxy nobody listens on: a call routed to it would fail.
+    process.env.HTTP_PROXY = "http://127.0.0.1:1";
+    process.env.HTTPS_PROXY = "http://127.0.0.1:1";
+    const h = new Harness();
+    try {
+      await h.start();
+      h.fake.addChat("oc_general", "General", ["ou_alice"]);
+      await h.say("/incident open Proxy check", "ou_alice", "oc_general");
+      await h.fake.waitFor((c) => c.api === "chat.create" && c.status === 200);
+    } finally {
+      process.env.HTTP_PROXY = saved.http;
+      process.env.HTTPS_PROXY = saved.https;
+      if (saved.http === undefined) delete process.env.HTTP_PROXY;
+      if (saved.https === undefined) delete process.env.HTTPS_PROXY;
+      await h.close();
+    }
+  });
+});
