@@ -25,7 +25,7 @@ import { buildDraft, nextReportKind, renderDraft, type DraftFormat } from "../sr
 import { documentContext, FILE_FORMATS, isFileFormat, renderDocument } from "../src/report/documents.js";
 import { loadTemplates } from "../src/report/templates.js";
 import { formatHead, matchesHeadIn, parseHead, storedHead, walkChainIn } from "../src/incidents/timeline.js";
-import { PG_MIGRATIONS } from "../src/store/postgres/migrations.js";
+import { appliedVersion, PG_MIGRATIONS } from "../src/store/postgres/migrations.js";
 import type { Store } from "../src/store/sql.js";
 import { crossCheck, describeFinding } from "../src/incidents/replay.js";
 import { createApp, consoleLogger } from "../src/app.js";
@@ -183,7 +183,7 @@ interface VerifyTarget {
 async function openForVerify(target: DbTarget): Promise<VerifyTarget> {
   if (isPostgresUrl(target.path)) {
     const store = await openStore(target.path, { migrate: false });
-    const version = Number((await store.read((sql) => sql.get<{ v: number | null }>("SELECT max(version) AS v FROM schema_migrations")))?.v ?? 0);
+    const version = await store.read((sql) => appliedVersion(sql));
     const current = version === PG_MIGRATIONS.length;
     return { store, current, headKept: version >= 2, note: `the database is at schema ${version}, this warroom at ${PG_MIGRATIONS.length} (start warroom once to upgrade it)` };
   }

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { Sql } from "../sql.js";
 import { BOARD_TABLES } from "../board-schema.js";
 import { SHOWN_FORMS_TABLE } from "../forms-schema.js";
 
@@ -263,4 +264,9 @@ export async function migratePostgres(pool: pg.Pool): Promise<MigrationResult> {
   } finally {
     client.release(broken);
   }
+}
+
+/** The schema version a PostgreSQL database is at (0 before the first migration). */
+export async function appliedVersion(sql: Sql): Promise<number> {
+  return Number((await sql.get<{ v: number | null }>("SELECT max(version) AS v FROM schema_migrations"))?.v ?? 0);
 }
