@@ -1,5 +1,4 @@
-import { BOARD_TABLES } from "./board-schema.js";
-import { SHOWN_FORMS_TABLE } from "./forms-schema.js";
+import { BOARD_TABLES, LEASES_TABLE, SHOWN_FORMS_TABLE } from "./shared-schema.js";
 
 /**
  * Versioned schema. Each entry runs once, in order, inside a transaction; the version
@@ -198,14 +197,10 @@ export const MIGRATIONS: readonly string[] = [
   /* 6 */ `
   -- Named leases: one process at a time holds what only one may (the Discord gateway
   -- session), and loses it when it stops renewing. PostgreSQL's version 4.
-  CREATE TABLE leases (
-    name  TEXT PRIMARY KEY,
-    owner TEXT NOT NULL,
-    until BIGINT NOT NULL
-  );
+  ${LEASES_TABLE}
   `,
   /* 7 */ `
-  -- The web board's sign-in links and sessions (src/store/board-schema.ts). PostgreSQL's version 5.
+  -- The web board's sign-in links and sessions (src/store/shared-schema.ts). PostgreSQL's version 5.
   ${BOARD_TABLES}
   `,
   /* 8 */ `

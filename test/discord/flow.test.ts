@@ -1,17 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../support/eventually.js";
 import type { FakeMessage, FakeUser, JsonObject, RecordedCall } from "../fakes/discord.js";
 import { customIds, dataOf, finalAnswer, isEphemeral, startHarness, textOf, type Harness } from "./harness.js";
-
-/** Wait for an asynchronous outcome (outbox delivery after a command), checked as it changes. */
-async function eventually<T>(read: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = read();
-    if (v !== undefined) return v;
-    if (Date.now() - started > timeoutMs) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 function embedText(m: FakeMessage): string {
   return m.embeds

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../support/eventually.js";
 import type { FakeUser, JsonObject, RecordedCall } from "../fakes/discord.js";
 import { finalAnswer, startHarness, textOf, dataOf, type Harness } from "./harness.js";
 import { channelName } from "../../adapters/discord/port.js";
@@ -6,16 +7,6 @@ import { renderMessage } from "../../adapters/discord/render.js";
 
 /** The typed markup that would ping or render as a mention or link if sent unchanged. */
 const LIVE = /@everyone|@here|<@&123456789|<@987654321|<#555|\]\(https?:/;
-
-async function eventually<T>(read: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = read();
-    if (v !== undefined) return v;
-    if (Date.now() - started > timeoutMs) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe("Discord: mentions and links typed by users are shown as text", () => {
   let h: Harness;

@@ -165,25 +165,7 @@ describe("missing facts", () => {
   });
 
   it("all facts known below every threshold: nothing missing, general", () => {
-    const result = run({
-      cii_full_outage_minutes: 0,
-      cii_main_function_outage_minutes: 0,
-      portal_tier: "other",
-      portal_outage_hours: 0,
-      province_population_pct: 0,
-      prefecture_population_pct: 0,
-      essential_services_people: 0,
-      personal_info_people: 0,
-      important_data_harm: "none",
-      direct_loss_rmb: 0,
-      tampered_site_tier: "enterprise",
-      illegal_content_homepage_hours: 0,
-      illegal_content_other_page_hours: 0,
-      illegal_content_shares: 0,
-      illegal_content_views: 0,
-      spread_declared: "none",
-      other_harm: "none",
-    });
+    const result = run({ ...NONE_FIRES, portal_outage_hours: 0, illegal_content_homepage_hours: 0, illegal_content_other_page_hours: 0 });
     expect(result.level).toBe("general");
     expect(result.missing).toEqual([]);
   });

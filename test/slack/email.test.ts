@@ -1,18 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Harness } from "./harness.js";
+import { eventually } from "../support/eventually.js";
 import { startSmtp, type TestSmtp } from "../support/smtp.js";
 import { docxParts, pdfText } from "../support/documents.js";
 
 const ALICE = "UALICE";
 
-/** Slack answers after the ack: wait for the outcome itself. */
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 const GENERAL = "CGENERAL";
 
 describe("Slack adapter: a drill from open to the e-mail filing", () => {
@@ -36,17 +29,17 @@ describe("Slack adapter: a drill from open to the e-mail filing", () => {
     channel = h.fake.channelByName("inc-20260302-payment-db-outage")?.id ?? "";
     const snap = () => h.app.core.service.snapshot(1);
     await h.command("facts personal_info_people=1200000 operator_type=ordinary cii_affected=false", ALICE, channel);
-    await until(async () => (await snap()).classification.level === "major", "classified major");
+    await eventually(async () => (await snap()).classification.level === "major", "classified major");
     await h.command("report edit 1 ACME Pay Ltd（阿克米支付）; payment database cluster db-3", ALICE, channel);
     await h.command("report edit 2 客户记录泄露；副本已于09:20隔离", ALICE, channel);
-    await until(async () => (await snap()).missingItems.length === 5, "items 1 and 2 saved");
+    await eventually(async () => (await snap()).missingItems.length === 5, "items 1 and 2 saved");
   });
 
   it("uploads the PDF and the Word report into the channel through the external upload", async () => {
     await h.command("report --format pdf", ALICE, channel);
-    await until(() => (h.fake.channels.get(channel)?.files.length ?? 0) >= 1, "the PDF uploaded");
+    await eventually(() => (h.fake.channels.get(channel)?.files.length ?? 0) >= 1, "the PDF uploaded");
     await h.command("report --format docx --lang zh", ALICE, channel);
-    await until(() => (h.fake.channels.get(channel)?.files.length ?? 0) >= 2, "the Word file uploaded");
+    await eventually(() => (h.fake.channels.get(channel)?.files.length ?? 0) >= 2, "the Word file uploaded");
     const files = h.fake.channels.get(channel)?.files ?? [];
     expect(files.map((f) => f.filename)).toEqual(["incident-1-initial.pdf", "incident-1-initial-zh.docx"]);
     const [pdf, docx] = files;

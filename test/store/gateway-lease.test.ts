@@ -6,6 +6,14 @@ import { FakeClock } from "../../src/time/clock.js";
 import { startDiscord, type RunningDiscord } from "../../adapters/discord/index.js";
 import { FakeDiscord } from "../fakes/discord.js";
 import { useTestDatabase } from "../support/postgres.js";
+import { eventually } from "../support/eventually.js";
+
+/** How long a condition took to come true. */
+async function timeUntil(what: string, cond: () => boolean, ms: number): Promise<number> {
+  const started = Date.now();
+  await eventually(cond, what, ms);
+  return Date.now() - started;
+}
 
 const LEASE = { ttlMs: 1_500, everyMs: 250 };
 
@@ -25,14 +33,6 @@ async function replica(url: string, fake: FakeDiscord, clock: FakeClock): Promis
   return { app, store, discord, log };
 }
 
-async function until(what: string, cond: () => boolean, ms: number): Promise<number> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return Date.now() - start;
-}
 
 async function shut(r: Replica): Promise<void> {
   await r.discord.stop().catch(() => undefined);
@@ -68,9 +68,9 @@ describe("the Discord gateway across replicas", () => {
       // The holder's database goes away: it cannot renew, so it gives the session up
       // before its lease runs out, and b takes over after the expiry; never two at once.
       await a.store.close();
-      const took = await until("b to take the gateway", () => b.discord.holdsGateway, LEASE.ttlMs + LEASE.everyMs * 4 + 2_000);
+      const took = await timeUntil("b to take the gateway", () => b.discord.holdsGateway, LEASE.ttlMs + LEASE.everyMs * 4 + 2_000);
       expect(took).toBeLessThanOrEqual(LEASE.ttlMs + LEASE.everyMs * 4 + 2_000);
-      await until("b's session to be ready", () => fake.gateway.identifies === 2, 5_000);
+      await timeUntil("b's session to be ready", () => fake.gateway.identifies === 2, 5_000);
       expect(a.discord.holdsGateway).toBe(false);
       expect(a.log.join("\n")).toMatch(/cannot renew/);
       expect(fake.gateway.maxOpen).toBe(1);
@@ -91,7 +91,7 @@ describe("the Discord gateway across replicas", () => {
       expect(a.discord.holdsGateway).toBe(true);
       await a.discord.stop();
       // Released, not expired: the next try (every 250 ms) takes it.
-      const took = await until("b to take the gateway", () => b.discord.holdsGateway, LEASE.ttlMs);
+      const took = await timeUntil("b to take the gateway", () => b.discord.holdsGateway, LEASE.ttlMs);
       expect(took).toBeLessThan(LEASE.ttlMs);
       expect(fake.gateway.maxOpen).toBe(1);
     } finally {

@@ -1,7 +1,6 @@
 import type pg from "pg";
 import type { Sql } from "../sql.js";
-import { BOARD_TABLES } from "../board-schema.js";
-import { SHOWN_FORMS_TABLE } from "../forms-schema.js";
+import { BOARD_TABLES, LEASES_TABLE, SHOWN_FORMS_TABLE } from "../shared-schema.js";
 
 /**
  * Versioned schema for PostgreSQL. The versions reached are rows of schema_migrations
@@ -201,14 +200,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   /* 4 */ `
   -- Named leases: one replica at a time holds what only one may (the Discord gateway
   -- session), and loses it when it stops renewing. SQLite's version 6.
-  CREATE TABLE leases (
-    name  TEXT PRIMARY KEY,
-    owner TEXT NOT NULL,
-    until BIGINT NOT NULL
-  );
+  ${LEASES_TABLE}
   `,
   /* 5 */ `
-  -- The web board's sign-in links and sessions (src/store/board-schema.ts). SQLite's version 7.
+  -- The web board's sign-in links and sessions (src/store/shared-schema.ts). SQLite's version 7.
   ${BOARD_TABLES}
   `,
   /* 6 */ `
