@@ -36,8 +36,7 @@ import { HttpServer } from "../src/http/server.js";
 import { healthRoute, HEALTH_PATH } from "../src/http/health.js";
 import { createBoard, type Board } from "../src/board/index.js";
 import { openChangeFeed } from "../src/board/live/open.js";
-import { BoardAuth } from "../src/board/auth.js";
-import { signInUrl } from "../src/board/urls.js";
+import { boardLinks } from "../src/board/urls.js";
 import type { ChatPort } from "../src/bot/adapter.js";
 import type { ChannelLinks } from "../src/board/view.js";
 import { parseLinkRequest } from "../src/board/link-request.js";
@@ -409,10 +408,10 @@ async function cmdBoard(args: string[]): Promise<void> {
   }
   const parsed = parseLinkRequest({ user: values.link, platform: values.platform, name: values.name });
   if (!parsed.success) throw new CliError(parsed.error);
-  const store = await openTargetStore(target).catch((err: unknown) => Promise.reject(storeFailure(err, target)));
+  const store = await openTargetStore(target);
   try {
-    const token = await new BoardAuth(store, () => Date.now()).issue({ platform: parsed.data.platform, userId: parsed.data.user, name: parsed.data.name ?? null, zone: null });
-    process.stdout.write(`${signInUrl(new URL(config.publicUrl), token)}\n`);
+    const link = await boardLinks(store, systemClock, new URL(config.publicUrl)).link({ platform: parsed.data.platform, userId: parsed.data.user, name: parsed.data.name ?? null, zone: null });
+    process.stdout.write(`${link}\n`);
   } finally {
     await store.close();
   }
@@ -421,7 +420,7 @@ async function cmdBoard(args: string[]): Promise<void> {
 async function serveBoard(config: ReturnType<typeof loadBoardConfig>, target: DbTarget): Promise<void> {
   const pack = loadRulePack(config.rulesOverride);
   loadTemplates();
-  const store = await openTargetStore(target).catch((err: unknown) => Promise.reject(storeFailure(err, target)));
+  const store = await openTargetStore(target);
   const service = new IncidentService(store, pack, systemClock);
   const http = new HttpServer((m) => consoleLogger.error(m));
   http.mount(healthRoute(async () => ({ backend: store.dialect, database: await store.ping() })));

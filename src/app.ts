@@ -15,8 +15,7 @@ import { CountdownEngine } from "./countdown/engine.js";
 import { renderCard, topicLine } from "./report/card.js";
 import { warningRenderer } from "./report/warnings.js";
 import { COMMANDS, FORM_HANDLERS } from "../commands/index.js";
-import { BoardAuth } from "./board/auth.js";
-import { signInUrl } from "./board/urls.js";
+import { boardLinks } from "./board/urls.js";
 
 export interface AppOptions {
   config: Pick<Config, "dbPath" | "displayZone" | "rulesOverride" | "sweepCron" | "claimLeaseMs"> & { publicUrl?: string };
@@ -54,11 +53,6 @@ export const consoleLogger: Logger = {
   error: (m) => console.error(`[warroom] ERROR ${m}`),
 };
 
-/** Links are minted into the store: whichever process serves the board on it honours them. */
-function boardLinks(store: Store, clock: Clock, publicUrl: URL): NonNullable<Core["board"]> {
-  const auth = new BoardAuth(store, () => clock.now().toMillis());
-  return { link: async (viewer) => signInUrl(publicUrl, await auth.issue(viewer)) };
-}
 
 /** Wire the core: store, rules, service, router, countdown. Adapters attach afterwards. */
 export function createApp(options: AppOptions): App {

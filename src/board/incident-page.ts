@@ -1,10 +1,11 @@
-import type { IncidentSnapshot } from "../incidents/model.js";
+import { owedClocks, type IncidentSnapshot } from "../incidents/model.js";
 import type { ChainCheck, TimelineEvent } from "../incidents/timeline.js";
 import { reportState } from "../report/card.js";
 import type { Draft } from "../report/draft.js";
 import { eventSummary } from "../report/events.js";
 import { formatCst } from "../report/format.js";
 import { clockReasons } from "../report/reasons.js";
+import { label, loadTemplates } from "../report/templates.js";
 import { chartMarks } from "./chart/marks.js";
 import { layoutChart } from "./chart/layout.js";
 import { renderChart } from "./chart/svg.js";
@@ -33,12 +34,12 @@ ${unknown.length && snap.incident.status === "open" ? html`<p><strong>Unknown fa
 <h3>Criteria met</h3>
 ${
   snap.classification.criteria.length
-    ? html`<ul>${snap.classification.criteria.map((c) => html`<li>${c.text_en} <span lang="zh">${c.text_zh}</span>${c.confirmed ? "" : html` <em>(threshold unconfirmed: verify)</em>`}</li>`)}</ul>`
+    ? html`<ul>${snap.classification.criteria.map((c) => html`<li>${c.text_en} <span lang="zh">${c.text_zh}</span>${c.confirmed ? "" : html` <em>(${label(loadTemplates(), "unconfirmed").en})</em>`}</li>`)}</ul>`
     : html`<p>None so far.</p>`
 }
 ${(() => {
-  const reasons = snap.incident.status === "open" && !snap.initialFiled ? clockReasons(snap) : [];
-  return reasons.length ? html`<h3>Why provisional</h3><ul>${reasons.map((r) => html`<li>${r.en}</li>`)}</ul>` : "";
+  const reasons = owedClocks(snap).report ? clockReasons(snap) : [];
+  return reasons.length ? html`<h3>${label(loadTemplates(), "why_provisional").en}</h3><ul>${reasons.map((r) => html`<li>${r.en}</li>`)}</ul>` : "";
 })()}
 </section>`;
 }
@@ -63,7 +64,7 @@ function timelineSection(d: IncidentPageData, v: BoardView): SafeHtml {
 export function renderIncident(d: IncidentPageData, v: BoardView): SafeHtml {
   const { snap } = d;
   const i = snap.incident;
-  const due = nextDue(snap);
+  const due = nextDue(v.pack, snap);
   const owed = reportsOwed(v.pack, snap);
   const marks = chartMarks(v.pack, snap, d.events, v.now);
   const chart = renderChart(layoutChart(marks, { width: CHART_WIDTH, zone: v.pack.authority_zone, now: v.now }), {
@@ -76,7 +77,7 @@ export function renderIncident(d: IncidentPageData, v: BoardView): SafeHtml {
 <dt>Level</dt><dd>${levelCell(v.pack, snap)}</dd>
 <dt>Status</dt><dd>${i.status}</dd>
 <dt>Aware at</dt><dd>${timeCell(i.awareAt, v)}</dd>
-<dt>Next deadline</dt><dd>${due ? html`${timeCell(due.at, v)} — ${due.what}<br>${countdown(due.at, v.now)}` : "no clock running"}</dd>
+<dt>Next deadline</dt><dd>${due ? html`${timeCell(due.at, v)} — ${due.what}<br>${countdown(due.at, v.now, due.soonMs)}` : "no clock running"}</dd>
 <dt>Report</dt><dd>${reportState({ pack: v.pack, displayZone: v.zone, now: v.now }, snap)}</dd>
 <dt>Reports owed</dt><dd>${owed.length ? owed.join("; ") : "none"}</dd>
 <dt>Channel</dt><dd>${channelCell(snap, v)}</dd>

@@ -1,8 +1,10 @@
 import { DateTime } from "luxon";
-import type { IncidentSnapshot } from "../incidents/model.js";
+import { owedClocks, type IncidentSnapshot } from "../incidents/model.js";
 import type { RulePack } from "../rules/pack.js";
 import { levelById } from "../rules/classify.js";
 import { formatCst, formatInZone } from "../report/format.js";
+import { itemNumbers } from "../report/card.js";
+import { urgentWithin } from "../countdown/planner.js";
 import { html, type SafeHtml } from "./html.js";
 
 /** A link to an incident's channel on its platform, where one can be made. */
@@ -37,23 +39,34 @@ export function channelCell(snap: IncidentSnapshot, v: BoardView): SafeHtml {
   return html`${i.platform} · ${url ? html`<a href="${url}" rel="noopener noreferrer">${name}</a>` : name}`;
 }
 
-/** The reports still owed, in words. */
+/** The reports still owed, in words; the clocks are the core's (owedClocks), not re-derived. */
 export function reportsOwed(pack: RulePack, snap: IncidentSnapshot): string[] {
-  const i = snap.incident;
+  const owedNow = owedClocks(snap);
   const owed: string[] = [];
-  if (snap.clock && !snap.initialFiled && i.status === "open") owed.push("initial report");
-  if (snap.supplementaryOwed.length) {
-    owed.push(`supplementary (items ${snap.supplementaryOwed.map((id) => pack.report_items.find((r) => r.id === id)?.number ?? id).join(", ")})`);
-  }
+  if (owedNow.report) owed.push("initial report");
+  if (snap.supplementaryOwed.length) owed.push(`supplementary (items ${itemNumbers(pack, snap.supplementaryOwed)})`);
   if (snap.updateOwed) owed.push("update report");
-  if (i.status === "resolved" && i.finalDueAt && !snap.finalFiled) owed.push("30-day post-incident report");
+  if (owedNow.final) owed.push(summaryName(pack));
   return owed;
 }
 
+function summaryName(pack: RulePack): string {
+  return `${pack.countdown.post_incident.days}-day post-incident report`;
+}
+
+export interface NextDue {
+  at: string;
+  what: string;
+  /** Within this of `at` the deadline is urgent (the rule pack's window for its clock). */
+  soonMs: number;
+}
+
 /** The next deadline the incident's people must meet, if any. */
-export function nextDue(snap: IncidentSnapshot): { at: string; what: string } | undefined {
-  const i = snap.incident;
-  if (snap.clock && !snap.initialFiled && i.status === "open") return { at: snap.clock.deadlineAt, what: snap.clock.provisional ? "initial report (provisional deadline)" : "initial report" };
-  if (i.status === "resolved" && i.finalDueAt && !snap.finalFiled) return { at: i.finalDueAt, what: "30-day post-incident report" };
+export function nextDue(pack: RulePack, snap: IncidentSnapshot): NextDue | undefined {
+  const owed = owedClocks(snap);
+  if (owed.report && snap.clock) {
+    return { at: snap.clock.deadlineAt, what: snap.clock.provisional ? "initial report (provisional deadline)" : "initial report", soonMs: urgentWithin(pack.countdown, "report") };
+  }
+  if (owed.final && snap.incident.finalDueAt) return { at: snap.incident.finalDueAt, what: summaryName(pack), soonMs: urgentWithin(pack.countdown, "post_incident") };
   return undefined;
 }

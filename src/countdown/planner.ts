@@ -44,6 +44,11 @@ export function nextOverdue(clock: ClockName, deadlineAt: number, intervalMs: nu
   };
 }
 
+/** How close to a clock's deadline it turns urgent: warnings ping the people who must act, the board shows it as due soon. */
+export function urgentWithin(policy: CountdownPolicy, clock: ClockName): number {
+  return clock === "report" ? policy.report.mention_from_minutes_before * MINUTE : policy.post_incident.mention_from_days_before * DAY;
+}
+
 export function overdueInterval(policy: CountdownPolicy, clock: ClockName): number {
   return clock === "report" ? policy.report.overdue_every_minutes * MINUTE : policy.post_incident.overdue_every_days * DAY;
 }

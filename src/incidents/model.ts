@@ -112,3 +112,16 @@ export interface IncidentSnapshot {
   updateOwed: boolean;
   finalFiled: boolean;
 }
+
+/**
+ * The clocks still running: the initial report's while the incident is not closed and the
+ * initial report is not filed (resolving does not stop it), and the 30-day summary's from
+ * the end of handling until it is filed. The countdown, cards and board read them here.
+ */
+export function owedClocks(snap: IncidentSnapshot): { report: boolean; final: boolean } {
+  const i = snap.incident;
+  return {
+    report: i.status !== "closed" && !snap.initialFiled && snap.clock !== null,
+    final: i.status === "resolved" && !snap.finalFiled && i.finalDueAt !== null,
+  };
+}

@@ -24,6 +24,7 @@ import type {
   Submission,
   SubmissionKind,
 } from "./model.js";
+import { owedClocks } from "./model.js";
 
 /** A refusal the user should read: the command layer shows its message as is. */
 export class IncidentError extends Error {}
@@ -318,12 +319,11 @@ export class IncidentService {
       finalDueAt,
       updatedAt: incident.updatedAt,
     });
-    const reportOwed = incident.status !== "closed" && !snap.initialFiled && clock !== null;
-    const finalOwed = incident.status === "resolved" && !snap.finalFiled && finalDueAt !== null;
+    const owed = owedClocks(snap);
     await replan(sql, this.pack.countdown, id, {
       now: now.toMillis(),
-      report: reportOwed && clock ? { awareAt: ms(incident.awareAt), deadlineAt: ms(clock.deadlineAt) } : undefined,
-      postIncident: finalOwed && incident.resolvedAt && finalDueAt ? { resolvedAt: ms(incident.resolvedAt), dueAt: ms(finalDueAt) } : undefined,
+      report: owed.report && clock ? { awareAt: ms(incident.awareAt), deadlineAt: ms(clock.deadlineAt) } : undefined,
+      postIncident: owed.final && incident.resolvedAt && finalDueAt ? { resolvedAt: ms(incident.resolvedAt), dueAt: ms(finalDueAt) } : undefined,
     });
     if (incident.channelId) await enqueueCard(sql, incident.id, incident.platform, incident.channelId, now.toMillis());
     return snap;

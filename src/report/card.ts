@@ -32,7 +32,7 @@ export function reportState(o: PresentOptions, snap: IncidentSnapshot): string {
   if (i.status === "closed") return "Closed.";
   if (snap.initialFiled) {
     const owed = [
-      snap.supplementaryOwed.length ? `supplementary report of items ${snap.supplementaryOwed.map((id) => o.pack.report_items.find((r) => r.id === id)?.number).join(", ")}` : "",
+      snap.supplementaryOwed.length ? `supplementary report of items ${itemNumbers(o.pack, snap.supplementaryOwed)}` : "",
       snap.updateOwed ? "update report of new developments" : "",
     ].filter(Boolean);
     return `Initial report filed.${owed.length ? ` Still owed: ${owed.join("; ")}.` : ""}`;
@@ -44,9 +44,14 @@ export function reportState(o: PresentOptions, snap: IncidentSnapshot): string {
   return `${snap.clock.provisional ? "Provisional deadline" : "Report due"} ${formatBoth(snap.clock.deadlineAt, o.pack.authority_zone, o.displayZone)} — ${left}`;
 }
 
+/** Report items by their numbers in the Measures, "1, 2, 5". */
+export function itemNumbers(pack: RulePack, ids: string[]): string {
+  return ids.map((id) => String(pack.report_items.find((r) => r.id === id)?.number ?? id)).join(", ");
+}
+
 export function missingItemsText(pack: RulePack, snap: IncidentSnapshot): string {
   if (!snap.missingItems.length) return "all seven items written";
-  return snap.missingItems.map((id) => `${pack.report_items.find((r) => r.id === id)?.number}`).join(", ");
+  return itemNumbers(pack, snap.missingItems);
 }
 
 /** The channel topic: level and deadline only, so it changes when they do, not every minute. */

@@ -3,6 +3,7 @@ import type { Message } from "../bot/message.js";
 import type { WarningRow } from "../countdown/schedule.js";
 import type { WarningRenderer } from "../countdown/sweeper.js";
 import { levelById } from "../rules/classify.js";
+import { urgentWithin } from "../countdown/planner.js";
 import { formatBoth, formatDuration } from "./format.js";
 import { label, loadTemplates } from "./templates.js";
 import { missingItemsText, type PresentOptions } from "./card.js";
@@ -22,9 +23,8 @@ function headline(w: WarningRow, snap: IncidentSnapshot, now: number): string {
 function mentionsFor(o: PresentOptions, snap: IncidentSnapshot, w: WarningRow, now: number): string[] {
   const due = w.clock === "post_incident" ? snap.incident.finalDueAt : snap.clock?.deadlineAt;
   if (!due) return [];
-  // From 30 min before the deadline (policy), the people who must act are pinged.
-  const from = w.clock === "report" ? o.pack.countdown.report.mention_from_minutes_before * 60_000 : 86_400_000;
-  if (Date.parse(due) - now > from) return [];
+  // Close to the deadline (policy), the people who must act are pinged.
+  if (Date.parse(due) - now > urgentWithin(o.pack.countdown, w.clock)) return [];
   return [...new Set([snap.roles.commander, snap.roles.compliance].filter((x): x is string => Boolean(x)))];
 }
 

@@ -148,6 +148,8 @@ export const rulePackSchema = z
             days_before: positiveInts,
             at_deadline: z.boolean(),
             overdue_every_days: z.number().int().positive(),
+            // From this close to the 30-day deadline, warnings ping the people who must act.
+            mention_from_days_before: z.number().int().nonnegative().default(1),
           })
           .strict(),
       })

@@ -59,11 +59,11 @@ export function chartMarks(pack: RulePack, snap: IncidentSnapshot, events: Timel
       out.push(mark("warning", e.at, `${clock}Warning${kinds.length ? `: ${[...new Set(kinds)].join(", ")}` : ""}`));
     } else if (e.type === "level_changed") {
       out.push(mark("level", e.at, `${levelName(pack, e.payload.from)} → ${levelName(pack, e.payload.to)}`));
+    } else if (e.type === "report_submitted" && typeof e.payload.submitted_at === "string") {
+      // Late as judged when it was filed (the audit trail), not against today's deadline.
+      const late = e.payload.late === true;
+      out.push(mark("filing", e.payload.submitted_at, `${String(e.payload.kind)} report filed${late ? " — late" : ""}`, late));
     }
-  }
-  for (const s of snap.submissions) {
-    const late = s.kind === "initial" && snap.clock !== null && Date.parse(s.submittedAt) > Date.parse(snap.clock.deadlineAt);
-    out.push(mark("filing", s.submittedAt, `${s.kind} report filed${late ? " — late" : ""}`, late));
   }
   if (i.resolvedAt) out.push(mark("resolved", i.resolvedAt, "Resolved"));
   if (i.finalDueAt) {

@@ -31,9 +31,6 @@ export class Listeners {
     }
   }
 
-  get size(): number {
-    return this.set.size;
-  }
 }
 
 /** A database no other connection can see (`:memory:`): nothing to notice. */

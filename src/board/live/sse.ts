@@ -20,9 +20,6 @@ export class SseHub {
 
   constructor(private readonly feed: ChangeFeed) {}
 
-  get size(): number {
-    return this.clients.size;
-  }
 
   /** Stream to this response until the client goes or the session ends. */
   attach(res: ServerResponse, endsAt: number, now: number): void {
