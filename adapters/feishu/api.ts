@@ -124,9 +124,10 @@ export class FeishuApi {
   }
 
   /** `uuid` makes Feishu post at most one message per value within an hour, whatever the retries. */
-  async send(chatId: string, msgType: "interactive" | "file", content: string, uuid?: string): Promise<string> {
+  /** To a chat (chat_id), or to one person directly (open_id). */
+  async send(receiveId: string, msgType: "interactive" | "file", content: string, uuid?: string, idType: "chat_id" | "open_id" = "chat_id"): Promise<string> {
     const body = await this.call("send message", envelope(messageSchema), () =>
-      this.client.im.v1.message.create({ params: { receive_id_type: "chat_id" }, data: { receive_id: chatId, msg_type: msgType, content, ...(uuid ? { uuid } : {}) } }),
+      this.client.im.v1.message.create({ params: { receive_id_type: idType }, data: { receive_id: receiveId, msg_type: msgType, content, ...(uuid ? { uuid } : {}) } }),
     );
     if (!body.data) throw new FeishuError("send message", undefined, "no message id in the answer");
     return body.data.message_id;

@@ -47,7 +47,8 @@ export class ReplyDelivery {
 
   /**
    * In a group: an ephemeral card, which only the invoker sees. Where Feishu refuses one (a
-   * topic group, an old client), a reply to the command instead, so the answer is not lost.
+   * topic group, an old client), a direct message to the invoker instead: an answer meant
+   * for one person (a refusal, a sign-in link) never goes to the whole chat.
    */
   private async privately(card: Card, t: ReplyTarget): Promise<void> {
     if (!t.direct) {
@@ -55,7 +56,9 @@ export class ReplyDelivery {
         await this.d.api.ephemeral(t.chatId, t.userId, card);
         return;
       } catch (err) {
-        this.d.log.error(`feishu: ephemeral card in ${t.chatId} failed, replying instead: ${describe(err)}`);
+        this.d.log.error(`feishu: ephemeral card in ${t.chatId} failed, sending it to ${t.userId} directly: ${describe(err)}`);
+        await this.d.api.send(t.userId, "interactive", JSON.stringify(card), undefined, "open_id");
+        return;
       }
     }
     await this.visibly(card, t);

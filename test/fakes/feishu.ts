@@ -284,8 +284,14 @@ export class FakeFeishu {
         const more = start + size < all.length;
         return this.ok({ items: page.map((id) => ({ member_id_type: "open_id", member_id: id, name: id })), has_more: more, ...(more ? { page_token: String(start + size) } : {}), member_total: all.length });
       }
-      case "message.create":
-        return this.create(String(body.receive_id ?? ""), body);
+      case "message.create": {
+        const to = String(body.receive_id ?? "");
+        if (query.receive_id_type !== "open_id") return this.create(to, body);
+        // A message to a person lands in the bot's direct chat with them.
+        const direct = `p2p_${to}`;
+        if (!this.chats.has(direct)) this.addChat(direct, "direct", [to]);
+        return this.create(direct, body);
+      }
       case "message.reply": {
         const parent = this.messages.get(param);
         if (!parent) return this.refuse(230011, "message not found");

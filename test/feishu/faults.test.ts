@@ -61,6 +61,17 @@ describe("Feishu adapter: rate limits, idempotent posts, refusals explained", ()
     expect(JSON.stringify(told.body.card)).not.toContain("    at ");
     expect(h.logs.some((l) => l.startsWith("ERROR") && l.includes("code 232033"))).toBe(true);
   });
+
+  it("sends a private answer to the invoker directly when the group refuses an ephemeral card, never to the group", async () => {
+    h.fake.failNext("ephemeral", 230099, "ephemeral cards are not supported in this chat");
+    const before = h.fake.calls.length;
+    await h.say("/incident help", ALICE, ROOM);
+    const direct = await h.fake.waitFor((c) => h.fake.calls.indexOf(c) >= before && c.api === "message.create" && c.status === 200 && c.query.receive_id_type === "open_id");
+    expect(direct.body.receive_id).toBe(ALICE);
+    expect(String(direct.body.content)).toContain("/incident");
+    const inRoom = h.fake.calls.slice(before).filter((c) => (c.api === "message.create" || c.api === "message.reply") && c.body.receive_id !== ALICE && c.status === 200);
+    expect(inRoom).toEqual([]);
+  });
 });
 
 describe("Feishu adapter: the long connection", () => {
