@@ -36,7 +36,6 @@ export type RunningFeishu = RunningAdapter & {
 };
 
 export const FEISHU_API_URL = "https://open.feishu.cn";
-export const LARK_API_URL = "https://open.larksuite.com";
 
 /** A hung Feishu must not hold a command forever; the SDK's axios instance has no timeout of its own. */
 const REQUEST_TIMEOUT_MS = 15_000;

@@ -34,7 +34,7 @@ export function chatName(request: ChannelRequest): string {
   return truncate(name.replace(/\s+/g, " "), MAX_CHAT_NAME);
 }
 
-/** A file for the chat: what the document extension will hand over (DOCX, PDF, Markdown). */
+/** A file for the chat, as bytes (the report documents, drafts). */
 export interface ChatFile {
   filename: string;
   bytes: Buffer;
@@ -133,11 +133,10 @@ export class FeishuPort implements ChatPort {
     }
   }
 
-  /** Upload (im/v1/files) and post it as a file message; self-contained for the document extension. */
-  async sendFile(chatId: string, file: ChatFile, options: PostOptions = {}): Promise<PostedMessage> {
+  /** Upload (im/v1/files) and post it as a file message. */
+  async sendFile(chatId: string, file: ChatFile): Promise<PostedMessage> {
     const fileKey = await this.api.uploadFile(file.filename, file.bytes, fileType(file.filename));
-    const id = await this.api.send(chatId, "file", JSON.stringify({ file_key: fileKey }), options.idempotencyKey ? uuidOf(`file:${options.idempotencyKey}`) : undefined);
-    return { id };
+    return { id: await this.api.send(chatId, "file", JSON.stringify({ file_key: fileKey })) };
   }
 
   private remember(key: string, id: string): void {

@@ -1,9 +1,6 @@
-/** Feishu's limits are on characters; cutting mid-surrogate would corrupt the text. */
-export function truncate(text: string, max: number): string {
-  const chars = [...text];
-  if (chars.length <= max) return text;
-  return `${chars.slice(0, Math.max(0, max - 1)).join("")}…`;
-}
+import { escapeEntities } from "../shared/text.js";
+
+export { truncate } from "../shared/text.js";
 
 const OPEN_ID = /^ou_[A-Za-z0-9_-]{1,64}$/;
 
@@ -16,9 +13,7 @@ export function isOpenId(id: string): boolean {
  * Feishu's markdown understands become inert when written into a title or a note, because
  * no `<` or `>` survives. Markdown emphasis stays (it cannot notify anyone).
  */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
+export const escapeMarkdown = escapeEntities;
 
 const CORE_MENTION = /&lt;@([A-Za-z0-9_-]{1,64})(?:\|[^&<>]*)?&gt;/g;
 

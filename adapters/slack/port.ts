@@ -180,10 +180,8 @@ export class SlackPort implements ChatPort {
     try {
       await this.client.filesUploadV2({
         channel_id: channelId,
-        // Text as content, documents as bytes: the web API sends both through the same upload URL.
-        file_uploads: attachments.map((a) =>
-          typeof a.content === "string" ? { content: a.content, filename: a.filename, title: a.title ?? a.filename } : { file: attachmentBytes(a), filename: a.filename, title: a.title ?? a.filename },
-        ),
+        // Text and documents alike as bytes, through the same upload URL.
+        file_uploads: attachments.map((a) => ({ file: attachmentBytes(a), filename: a.filename, title: a.title ?? a.filename })),
       });
     } catch (err) {
       this.o.log.error(`could not upload ${attachments.map((a) => a.filename).join(", ")} to ${channelId}: ${slackError(err) ?? (err as Error).message}`);

@@ -1,9 +1,6 @@
-/** Slack's length limits are on characters; cutting mid-surrogate would corrupt the text. */
-export function truncate(text: string, max: number): string {
-  const chars = [...text];
-  if (chars.length <= max) return text;
-  return `${chars.slice(0, Math.max(0, max - 1)).join("")}…`;
-}
+import { escapeEntities, truncate } from "../shared/text.js";
+
+export { escapeEntities, truncate } from "../shared/text.js";
 
 const USER_MENTION = /&lt;@([UW][A-Z0-9]+)(?:\|[^&<>]*)?&gt;/g;
 
@@ -13,13 +10,9 @@ const USER_MENTION = /&lt;@([UW][A-Z0-9]+)(?:\|[^&<>]*)?&gt;/g;
  * mentions (`<@U…>`) are the one control sequence the core writes on purpose; they survive.
  */
 export function escapeSlack(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(USER_MENTION, "<@$1>");
+  return escapeEntities(text).replace(USER_MENTION, "<@$1>");
 }
 
-/** `&`, `<` and `>` as Slack's formatting rules want them: nothing in the text is markup. */
-export function escapeEntities(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
 
 /** Escaped text within `max` characters, cut between characters, never inside an escape. */
 export function escapedWithin(text: string, max: number): string {

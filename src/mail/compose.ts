@@ -3,14 +3,16 @@ import { attachmentBytes, attachmentType } from "../bot/message.js";
 import { renderDraft, type Draft } from "../report/draft.js";
 import { fill, label, type Templates } from "../report/templates.js";
 import type { Outgoing } from "./types.js";
+import { singleLine } from "../bot/sanitize.js";
+import { echo } from "../limits.js";
 
 /** Subjects are one line: a title typed long or stored oddly never becomes a second header. */
 const SUBJECT_LIMIT = 200;
 
 export function filingSubject(d: Draft, t: Templates): string {
   const zh = fill(label(t, "mail_subject"), { title: t.titles[d.kind], incident: `#${d.incident.id} ${d.incident.title}` }).zh;
-  const subject = `${zh} | ${t.titles[d.kind].en}`.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
-  return subject.length > SUBJECT_LIMIT ? `${subject.slice(0, SUBJECT_LIMIT - 1)}…` : subject;
+  // The project's one-line cleaning and its cut by characters (never half a Chinese character).
+  return echo(singleLine(`${zh} | ${t.titles[d.kind].en}`).replace(/\s+/g, " ").trim(), SUBJECT_LIMIT);
 }
 
 /** The filing e-mail: the draft as text (Chinese first), the Word and PDF documents attached. */
