@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../store/db.js";
+import { announceChange } from "../store/repos/changes.js";
 import type { Sql } from "../store/sql.js";
 
 export interface TimelineEvent {
@@ -68,14 +69,10 @@ export async function appendEventSql(sql: Sql, event: NewEvent): Promise<Timelin
   await sql.run(INSERT_EVENT, row.seq, row.incident_id, row.at, row.actor, row.type, row.payload, prev, hash);
   // The head moves with the append, in the caller's transaction: the two commit together.
   await sql.run("UPDATE timeline_head SET events = ?, hash = ? WHERE id = 1", row.seq, hash);
-  // PostgreSQL delivers a notification when (and only if) the transaction commits: the board's
-  // open pages in every replica hear of the change. SQLite's readers watch data_version instead.
-  if (sql.dialect === "postgres") await sql.get("SELECT pg_notify(?, ?)", CHANGE_CHANNEL, String(row.incident_id ?? ""));
+  await announceChange(sql, row.incident_id);
   return { ...row, payload: event.payload ?? {}, prev_hash: prev, hash };
 }
 
-/** The PostgreSQL channel timeline appends notify (the board's live updates). */
-export const CHANGE_CHANNEL = "warroom_changes";
 
 /** The stored head: it moves with every change, so it also tells readers whether anything changed. */
 export async function headIn(sql: Sql): Promise<ChainHead> {

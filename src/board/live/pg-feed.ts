@@ -1,5 +1,5 @@
 import pg from "pg";
-import { CHANGE_CHANNEL } from "../../incidents/timeline.js";
+import { CHANGE_CHANNEL } from "../../store/repos/changes.js";
 import { Listeners, type ChangeFeed } from "./feed.js";
 
 /**

@@ -1,4 +1,5 @@
 import type { Sql } from "../sql.js";
+import { announceChange } from "./changes.js";
 import type { IncidentStatus, Reportability } from "../../incidents/model.js";
 
 /** An incidents row as stored. */
@@ -161,4 +162,6 @@ export async function takenChannelNames(sql: Sql, platform: string, base: string
 
 export async function setChannel(sql: Sql, id: number, channelId: string, channelName: string): Promise<void> {
   await sql.run("UPDATE incidents SET channel_id = ?, channel_name = ? WHERE id = ?", channelId, channelName, id);
+  // Not always a timeline event (a room created under its reserved name), but shown: say so.
+  await announceChange(sql, id);
 }
