@@ -52,7 +52,13 @@ export async function openIncident(core: Core, port: ChatPort, actor: Actor, inp
   const id = recorded.incident.id;
   let channel: { id: string; name: string };
   try {
-    channel = await port.createChannel({ name: recorded.incident.channelName as string, topic: `Incident: ${a.title}`, private: a.private, members: [actor.id] });
+    channel = await port.createChannel({
+      name: recorded.incident.channelName as string,
+      displayName: `inc-${date} ${a.title}`,
+      topic: `Incident: ${a.title}`,
+      private: a.private,
+      members: [actor.id],
+    });
   } catch (err) {
     core.log.error(`could not create the channel of incident #${id}: ${err instanceof Error ? err.message : String(err)}`);
     throw new IncidentError(`Incident #${id} is recorded and its clock is running, but its war-room channel could not be created. Act on it with --incident ${id}.`);

@@ -22,15 +22,9 @@ const MAX_CHAT_NAME = 60;
 const MAX_DESCRIPTION = 100;
 const MEMBER_BATCH = 50;
 
-/**
- * The core names war rooms with an ASCII slug (`inc-20260302-payment-db-outage`) because Slack
- * and Discord need one; Feishu takes any name, so the title is kept, in its own script, behind
- * the slug's date: `inc-20260302 支付数据库泄露`.
- */
+/** Feishu takes any chat name: the core's name in words, title in its own script (`inc-20260302 支付数据库泄露`). */
 export function chatName(request: ChannelRequest): string {
-  const title = request.topic?.replace(/^Incident:\s*/, "").trim();
-  const date = /^(inc-\d{8})/.exec(request.name)?.[1];
-  const name = title && date ? `${date} ${title}` : request.name;
+  const name = request.displayName ?? request.name;
   return truncate(name.replace(/\s+/g, " "), MAX_CHAT_NAME);
 }
 

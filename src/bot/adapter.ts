@@ -45,6 +45,11 @@ export type FormResult = { ok: true; reply: Reply } | { ok: false; errors: Field
 export interface ChannelRequest {
   /** Already valid for the platform's naming rules is not assumed: adapters normalise. */
   name: string;
+  /**
+   * The same name in words, title kept in its own script (`inc-20260302 支付数据库泄露`), for
+   * platforms whose channel names may be any text (Feishu).
+   */
+  displayName?: string;
   topic?: string;
   private: boolean;
   /** Users to invite besides the adapter's configured responders. */
