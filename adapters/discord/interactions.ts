@@ -15,7 +15,8 @@ import type { Logger } from "../../src/bot/core.js";
 import type { App } from "../../src/app.js";
 import { FORM_IDS } from "../../commands/forms.js";
 import { COMMAND_NAME, commandText, OptionError } from "./commands.js";
-import { FormStore, describeErrors, modalFor, openButtonId, parseModalId, parseOpenButtonId, type FormRef, type FormSession } from "./modals.js";
+import { describeErrors } from "../../src/bot/forms.js";
+import { FormStore, modalFor, openButtonId, parseModalId, parseOpenButtonId, type FormRef, type FormSession } from "./modals.js";
 import { ACTION_PREFIX, buttonRows, renderMessage, truncate, type RenderedMessage } from "./render.js";
 import { inGuild, PLATFORM } from "./port.js";
 
@@ -199,7 +200,7 @@ export class InteractionHandler {
         }
         const header = "⚠️ Some fields need fixing; nothing was applied:";
         if (!session) return plain([header, ...Object.entries(result.errors).map(([k, v]) => `• ${k}: ${v}`)].join("\n"));
-        const text = [header, ...describeErrors(session.request.form, result.errors)].join("\n");
+        const text = [header, ...describeErrors(result.errors, session.request.form)].join("\n");
         const page = this.o.forms.markErrors(session, result.errors);
         if (page === undefined) {
           this.o.forms.drop(session);

@@ -223,11 +223,3 @@ export class FormStore {
   }
 }
 
-/** "Title: message" lines for the fields the core refused, in form order. */
-export function describeErrors(form: FormDef, errors: FieldErrors): string[] {
-  const known = form.fields.filter((f) => f.name in errors).map((f) => `• ${f.label.en} (${f.name}): ${errors[f.name]}`);
-  const unknown = Object.keys(errors)
-    .filter((k) => !form.fields.some((f) => f.name === k))
-    .map((k) => `• ${k}: ${errors[k]}`);
-  return [...known, ...unknown];
-}

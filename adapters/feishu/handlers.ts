@@ -5,6 +5,7 @@ import { within } from "../shared/within.js";
 import { buttonValueSchema, cardActionSchema, messageEventSchema, textContentSchema, type CardAction, type MessageEvent } from "./events.js";
 import { formValues, formValueSchema, renderFormCard, type FormButtonValue } from "./form-card.js";
 import type { FormMemory } from "../../src/bot/form-memory.js";
+import { describeErrors } from "../../src/bot/forms.js";
 import { renderCard, type Card } from "./render.js";
 import type { ReplyDelivery, ReplyTarget } from "./replies.js";
 import { commandText } from "./text.js";
@@ -99,7 +100,7 @@ export function feishuHandlers(d: HandlerDeps): Record<"im.message.receive_v1" |
     const answer = async (result: FormResult): Promise<CardAnswer> => {
       if (!result.ok) {
         if (shown) return { ...toast("error", "Some fields need fixing; nothing was applied."), card: { type: "raw", data: renderFormCard({ ...shown, values: { ...shown.values, ...defined(values) } }, result.errors, ref.t) } };
-        const lines = Object.entries(result.errors).map(([k, v]) => `• ${k}: ${v}`);
+        const lines = describeErrors(result.errors);
         return { ...toast("error", "Some fields need fixing; nothing was applied."), card: { type: "raw", data: renderCard({ text: `⚠️ The form was not saved:\n${lines.join("\n")}\nOpen it again to fix it.`, tone: "danger" }) } };
       }
       const next = result.reply.form ? await d.delivery.formCard(result.reply.form) : renderCard({ text: "✅ Submitted.", tone: "success" });
@@ -116,7 +117,7 @@ export function feishuHandlers(d: HandlerDeps): Record<"im.message.receive_v1" |
     void pending
       .then(async (result) => {
         if (result.ok) await d.delivery.deliver(result.reply, t);
-        else await d.delivery.ephemeral({ text: `⚠️ The form was not saved:\n${Object.entries(result.errors).map(([k, v]) => `• ${k}: ${v}`).join("\n")}`, tone: "danger" }, t);
+        else await d.delivery.ephemeral({ text: `⚠️ The form was not saved:\n${describeErrors(result.errors).join("\n")}`, tone: "danger" }, t);
       })
       .catch((err: unknown) => failed(t, `form ${ref.f}`, err));
     return toast("info", "Working on it; the result follows in the chat.");

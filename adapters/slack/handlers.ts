@@ -8,6 +8,7 @@ import type { ReplyDelivery, ReplyTarget } from "./replies.js";
 import { describe } from "./errors.js";
 import { takeTurns } from "../shared/turns.js";
 import { within } from "../shared/within.js";
+import { describeErrors } from "../../src/bot/forms.js";
 
 export const COMMAND = "/incident";
 
@@ -35,11 +36,6 @@ function parseMetadata(text: string): FormMetadata | undefined {
   }
 }
 
-function errorLines(errors: Record<string, string>): string {
-  return Object.entries(errors)
-    .map(([field, message]) => `• ${field}: ${message}`)
-    .join("\n");
-}
 
 /** Slash command, card buttons and modal submissions, each acknowledged before slow work. */
 export function registerHandlers(bolt: BoltApp, d: HandlerDeps): void {
@@ -149,7 +145,7 @@ export function registerHandlers(bolt: BoltApp, d: HandlerDeps): void {
         await ack();
         result = await pending;
         if (!result.ok) {
-          await d.delivery.ephemeral({ text: `⚠️ The form was not saved:\n${errorLines(result.errors)}`, tone: "danger" }, target);
+          await d.delivery.ephemeral({ text: `⚠️ The form was not saved:\n${describeErrors(result.errors).join("\n")}`, tone: "danger" }, target);
           return;
         }
       }

@@ -49,6 +49,19 @@ export type FormValues = Record<string, string | undefined>;
 
 export type FieldErrors = Record<string, string>;
 
+/**
+ * The fields the core refused, a "• field: message" line each, for platforms that show them
+ * as text: with the form, its fields first in form order and by their titles.
+ */
+export function describeErrors(errors: FieldErrors, form?: FormDef): string[] {
+  const fields = form?.fields ?? [];
+  const known = fields.filter((f) => f.name in errors).map((f) => `• ${f.label.en} (${f.name}): ${errors[f.name]}`);
+  const unknown = Object.keys(errors)
+    .filter((k) => !fields.some((f) => f.name === k))
+    .map((k) => `• ${k}: ${errors[k]}`);
+  return [...known, ...unknown];
+}
+
 const bilingualSchema = z.object({ en: z.string(), zh: z.string() });
 
 /** A FormRequest read back from storage (a form shown earlier, possibly by another replica). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { commandText, OptionError } from "../../adapters/discord/commands.js";
-import { FormStore, modalFor, paginate, parseModalId, modalId, describeErrors } from "../../adapters/discord/modals.js";
+import { FormStore, modalFor, paginate, parseModalId, modalId } from "../../adapters/discord/modals.js";
+import { describeErrors } from "../../src/bot/forms.js";
 import { nonceFor, renderMessage } from "../../adapters/discord/render.js";
 import { loadRulePack } from "../../src/rules/pack.js";
 import { parseArgs, tokens } from "../../src/bot/args.js";
@@ -94,7 +95,7 @@ describe("forms as Discord modals", () => {
     const errors = { ransomware: "expected a boolean", portal_tier: "unknown value" };
     expect(store.markErrors(session, errors)).toBe(1);
     expect(session.todo).toEqual([1, 4]);
-    expect(describeErrors(form, errors)).toEqual([expect.stringContaining("(portal_tier): unknown value"), expect.stringContaining("(ransomware): expected a boolean")]);
+    expect(describeErrors(errors, form)).toEqual([expect.stringContaining("(portal_tier): unknown value"), expect.stringContaining("(ransomware): expected a boolean")]);
   });
 });
 
