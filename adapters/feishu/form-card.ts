@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Bilingual, FieldErrors, FormField, FormRequest, FormValues } from "../../src/bot/forms.js";
+import { BOOLEAN_OPTIONS, booleanChoice, bothLanguages, type FieldErrors, type FormField, type FormRequest, type FormValues } from "../../src/bot/forms.js";
 import type { Card, Element } from "./render.js";
 import { escapeMarkdown, truncate } from "./text.js";
 
@@ -26,28 +26,15 @@ export const formValueSchema = z.object({
 });
 export type FormButtonValue = z.infer<typeof formValueSchema>;
 
-const both = (b: Bilingual) => (b.en === b.zh ? b.en : `${b.en} / ${b.zh}`);
+const both = bothLanguages;
 const plain = (content: string) => ({ tag: "plain_text", content });
 
-const BOOLEAN_OPTIONS = [
-  { value: "true", label: { en: "Yes", zh: "是" } },
-  { value: "false", label: { en: "No", zh: "否" } },
-  // A chosen option cannot be emptied in a Feishu select: "unknown" is how a user clears it.
-  { value: "unknown", label: { en: "Unknown", zh: "未知" } },
-];
 
-function booleanValue(v: string | undefined): string | undefined {
-  const lower = v?.toLowerCase();
-  if (lower === undefined || lower === "") return undefined;
-  if (["true", "yes", "1", "是"].includes(lower)) return "true";
-  if (["false", "no", "0", "否"].includes(lower)) return "false";
-  return lower === "unknown" ? "unknown" : undefined;
-}
 
 function control(f: FormField, value: string | undefined): Element {
   if (f.type === "select" || f.type === "boolean") {
     const options = (f.type === "boolean" ? BOOLEAN_OPTIONS : (f.options ?? [])).slice(0, MAX_OPTIONS);
-    const initial = f.type === "boolean" ? booleanValue(value) : options.find((o) => o.value === value)?.value;
+    const initial = f.type === "boolean" ? booleanChoice(value) : options.find((o) => o.value === value)?.value;
     return {
       tag: "select_static",
       name: f.name,

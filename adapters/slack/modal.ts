@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
-import type { Bilingual, FormField, FormRequest, FormValues, FieldErrors } from "../../src/bot/forms.js";
+import { BOOLEAN_OPTIONS, booleanChoice, bothLanguages, type Bilingual, type FormField, type FormRequest, type FormValues, type FieldErrors } from "../../src/bot/forms.js";
 import type { Block } from "./render.js";
 import { truncate } from "./text.js";
 
@@ -36,16 +36,10 @@ export interface ModalView {
   blocks: Block[];
 }
 
-const both = (b: Bilingual) => (b.en === b.zh ? b.en : `${b.en} / ${b.zh}`);
+const both = bothLanguages;
 const plain = (text: string, max: number) => ({ type: "plain_text" as const, text: truncate(text, max), emoji: true });
 const option = (value: string, label: string) => ({ text: plain(label, MAX_OPTION_TEXT), value: truncate(value, MAX_OPTION_VALUE) });
 
-const BOOLEAN_OPTIONS = [
-  { value: "true", label: { en: "Yes", zh: "是" } },
-  { value: "false", label: { en: "No", zh: "否" } },
-  // A prefilled select cannot be emptied in Slack: "unknown" is how a user clears it.
-  { value: "unknown", label: { en: "Unknown", zh: "未知" } },
-];
 
 /** A time typed without an offset is China Standard Time (the authority's clock). */
 function toEpochSeconds(iso: string, zone: string): number | undefined {
@@ -53,13 +47,6 @@ function toEpochSeconds(iso: string, zone: string): number | undefined {
   return dt.isValid ? Math.floor(dt.toSeconds()) : undefined;
 }
 
-function booleanValue(v: string | undefined): string | undefined {
-  if (v === undefined || v === "") return undefined;
-  const lower = v.toLowerCase();
-  if (["true", "yes", "1", "是"].includes(lower)) return "true";
-  if (["false", "no", "0", "否"].includes(lower)) return "false";
-  return undefined;
-}
 
 function element(f: FormField, value: string | undefined, zone: string): Record<string, unknown> {
   const base = { action_id: f.name };
@@ -77,7 +64,7 @@ function element(f: FormField, value: string | undefined, zone: string): Record<
       return { ...base, type: "number_input", is_decimal_allowed: true, ...(value && Number.isFinite(Number(value)) ? { initial_value: value } : {}) };
     case "boolean": {
       const options = BOOLEAN_OPTIONS.map((o) => option(o.value, both(o.label)));
-      const initial = options.find((o) => o.value === booleanValue(value));
+      const initial = options.find((o) => o.value === booleanChoice(value));
       return { ...base, type: "static_select", options, ...(initial ? { initial_option: initial } : {}) };
     }
     case "select": {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FALSE_WORDS, TRUE_WORDS } from "../rules/facts.js";
 
 /**
  * Forms are defined once here (fields, types, bilingual labels) and rendered by each
@@ -86,3 +87,27 @@ export const formRequestSchema: z.ZodType<FormRequest> = z.object({
   values: z.record(z.string(), z.string()),
   context: z.object({ incidentId: z.number().optional(), channelId: z.string() }),
 });
+
+/** A bilingual label on one line, "Yes / 是" (once when both say the same). */
+export function bothLanguages(b: Bilingual): string {
+  return b.en === b.zh ? b.en : `${b.en} / ${b.zh}`;
+}
+
+/**
+ * The choices of a yes/no field on platforms with selects. A chosen option cannot be emptied
+ * in a Slack or Feishu select: "unknown" is how a user clears it.
+ */
+export const BOOLEAN_OPTIONS: readonly FormOption[] = [
+  { value: "true", label: { en: "Yes", zh: "是" } },
+  { value: "false", label: { en: "No", zh: "否" } },
+  { value: "unknown", label: { en: "Unknown", zh: "未知" } },
+];
+
+/** A yes/no field's value as one of BOOLEAN_OPTIONS, read with the same words as typed facts. */
+export function booleanChoice(v: string | undefined): "true" | "false" | "unknown" | undefined {
+  const lower = v?.trim().toLowerCase();
+  if (!lower) return undefined;
+  if (TRUE_WORDS.has(lower)) return "true";
+  if (FALSE_WORDS.has(lower)) return "false";
+  return lower === "unknown" ? "unknown" : undefined;
+}

@@ -118,8 +118,8 @@ export function splitPairs(text: string): { pairs: [string, string][]; stray: st
 }
 
 const NULL_WORDS = new Set(["", "null", "unknown", "none?", "?"]);
-const TRUE_WORDS = new Set(["true", "yes", "y", "1", "是"]);
-const FALSE_WORDS = new Set(["false", "no", "n", "0", "否"]);
+export const TRUE_WORDS: ReadonlySet<string> = new Set(["true", "yes", "y", "1", "是"]);
+export const FALSE_WORDS: ReadonlySet<string> = new Set(["false", "no", "n", "0", "否"]);
 
 /** Turn one typed text value into the JSON value its fact expects; the schema then validates it. */
 export function coerceTextValue(def: FactDef, raw: string): unknown {
