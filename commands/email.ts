@@ -14,6 +14,9 @@ import { composeFiling } from "../src/mail/compose.js";
 import { MailError } from "../src/mail/errors.js";
 import type { Outgoing, Sent } from "../src/mail/types.js";
 import { echo, TEXT_LIMITS } from "../src/limits.js";
+import type { DateTime } from "luxon";
+import type { Core } from "../src/bot/core.js";
+import { DatabaseBusyError, DatabaseUnavailableError, isBusyError } from "../src/store/db.js";
 import { draftFor, incidentOf, limitText, parseKind, snapshotOf } from "./shared.js";
 import { record } from "./submitted.js";
 
@@ -112,14 +115,81 @@ async function preview(ctx: CommandContext, f: Filing): Promise<Reply> {
   return { ephemeral: true, message: { title: `E-mail filing: ${f.kind} report`, text: lines.join("\n"), body: lines.slice(1).join("\n"), buttons, tone: problem ? "warning" : "info" } };
 }
 
+/** An e-mail the server accepted whose filing could not be recorded: a retry records it instead of sending again. */
+interface SentUnrecorded {
+  kind: SubmissionKind;
+  messageId: string;
+  acceptedAt: DateTime;
+  draft: Draft;
+  incomplete?: string;
+}
+
+/** Per process (a Core) and incident: at most one e-mail filing in flight, and what went out unrecorded. */
+const inFlight = new WeakMap<Core, Set<number>>();
+const unrecorded = new WeakMap<Core, Map<number, SentUnrecorded>>();
+
+function ledger<T>(map: WeakMap<Core, T>, core: Core, make: () => T): T {
+  let value = map.get(core);
+  if (!value) map.set(core, (value = make()));
+  return value;
+}
+
+/** Why a filing could not be recorded, in words: the store's own messages say "nothing was changed", which is not the point here. */
+function whyNotRecorded(ctx: CommandContext, err: unknown): string {
+  if (err instanceof IncidentError) return err.message;
+  if (err instanceof DatabaseBusyError || isBusyError(err)) return "the incident database is locked by another process.";
+  if (err instanceof DatabaseUnavailableError) return "the incident database cannot be reached.";
+  ctx.core.log.error(`recording the e-mail filing of incident #${incidentOf(ctx).id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  return "an unexpected error (logged).";
+}
+
+/** Record what the server accepted; if that fails, keep it so that a retry records it and sends nothing. */
+async function recordSent(ctx: CommandContext, sent: SentUnrecorded, head: string, details: string[]): Promise<Reply> {
+  const incidentId = incidentOf(ctx).id;
+  const pending = ledger(unrecorded, ctx.core, () => new Map<number, SentUnrecorded>());
+  let recorded: Reply;
+  try {
+    // Idempotent by Message-ID: recorded already (by /incident submitted meanwhile), it is not recorded twice.
+    recorded = await record(ctx, { channel: EMAIL, reference: sent.messageId, kind: sent.kind, at: sent.acceptedAt, incompleteReason: sent.incomplete, draft: sent.draft });
+  } catch (err) {
+    pending.set(incidentId, sent);
+    return errorReply(
+      [
+        `The e-mail went out (Message-ID ${sent.messageId}) but could not be recorded: ${whyNotRecorded(ctx, err)}`,
+        `Record it with /incident email send (it records this e-mail and sends nothing again), or /incident submitted email ${sent.messageId} --kind ${sent.kind} --at ${sent.acceptedAt.setZone(ctx.core.pack.authority_zone).toISO()}.`,
+      ].join(" "),
+    );
+  }
+  pending.delete(incidentId);
+  const text = [head, ...details, "", recorded.message?.text ?? ""].join("\n");
+  return publicReply({ title: recorded.message?.title ?? "E-mail filing", text, body: text, tone: "success" });
+}
+
 /**
  * Send, then record. The filing is recorded only once the server has accepted the message,
  * with the Message-ID as reference and the acceptance as filing time; a refusal or silence
- * records nothing and the countdown keeps running.
+ * records nothing and the countdown keeps running. A send the database then failed to record
+ * is kept: the next `email send` records it and sends nothing.
  */
 async function send(ctx: CommandContext, f: Filing): Promise<Reply> {
-  const from = sender(ctx);
   const incidentId = incidentOf(ctx).id;
+  const earlier = unrecorded.get(ctx.core)?.get(incidentId);
+  if (earlier) {
+    return recordSent(ctx, earlier, `📧 Recording the e-mail the mail server accepted earlier (Message-ID ${earlier.messageId}); nothing was sent again.`, []);
+  }
+  const busy = ledger(inFlight, ctx.core, () => new Set<number>());
+  // A double-click on Send, or a repeated command while the first is still with the server.
+  if (busy.has(incidentId)) throw new UsageError(`An e-mail filing of incident #${incidentId} is being sent right now; wait for its answer.`);
+  busy.add(incidentId);
+  try {
+    return await sendOnce(ctx, f, incidentId);
+  } finally {
+    busy.delete(incidentId);
+  }
+}
+
+async function sendOnce(ctx: CommandContext, f: Filing, incidentId: number): Promise<Reply> {
+  const from = sender(ctx);
   // The same checks as /incident submitted, before anything reaches the authority.
   await ctx.core.service.assertCanRecord(incidentId, { kind: f.kind, channel: EMAIL, incompleteReason: f.incomplete });
   const files = await documents(ctx, f, from);
@@ -132,6 +202,11 @@ async function send(ctx: CommandContext, f: Filing): Promise<Reply> {
   } catch (err) {
     if (!(err instanceof MailError)) throw err;
     ctx.core.log.error(`e-mail filing of incident #${incidentId} failed: ${err.message}`);
+    if (err.outcomeUnknown) {
+      return errorReply(
+        `${err.message} If it arrived, record it with /incident submitted email ${out.messageId} --kind ${f.kind} --at <when it arrived>; if not, send again. The report clock keeps running until a filing is recorded.`,
+      );
+    }
     return errorReply(`${err.message} Nothing was recorded and the report clock keeps running. Try again, or file another way and record it with /incident submitted.`);
   }
   const acceptedAt = ctx.core.clock.now();
@@ -140,17 +215,7 @@ async function send(ctx: CommandContext, f: Filing): Promise<Reply> {
     : `📧 The mail server accepted the report at ${formatBoth(acceptedAt.toUTC().toISO() as string, ctx.core.pack.authority_zone, ctx.core.displayZone)} (Message-ID ${sent.messageId}).`;
   const details = describe(out, files, f);
   if (sent.rejected.length) details.push(`⚠️ Refused by the server: ${sent.rejected.join(", ")}`);
-  let recorded: Reply;
-  try {
-    recorded = await record(ctx, { channel: EMAIL, reference: sent.messageId, kind: f.kind, at: acceptedAt, incompleteReason: f.incomplete, draft: f.draft });
-  } catch (err) {
-    if (!(err instanceof IncidentError)) throw err;
-    return errorReply(
-      `The e-mail went out (Message-ID ${sent.messageId}) but the filing could not be recorded: ${err.message} Record it with /incident submitted email ${sent.messageId} --at ${acceptedAt.toISO()}.`,
-    );
-  }
-  const text = [head, ...details, "", recorded.message?.text ?? ""].join("\n");
-  return publicReply({ title: recorded.message?.title ?? "E-mail filing", text, body: text, tone: "success" });
+  return recordSent(ctx, { kind: f.kind, messageId: sent.messageId, acceptedAt, draft: f.draft, ...(f.incomplete ? { incomplete: f.incomplete } : {}) }, head, details);
 }
 
 export const email: CommandDef = {

@@ -32,6 +32,15 @@ export async function record(ctx: CommandContext | FormContext, a: SubmissionArg
   const incident = incidentOf(ctx);
   const snap = await snapshotOf(ctx);
   const kind = a.kind ?? nextReportKind(snap);
+  // Recording the same filing twice (a retry after an error, an e-mail's Message-ID typed again) records it once.
+  const already = a.reference ? snap.submissions.find((s) => s.kind === kind && s.channel === a.channel && s.reference === a.reference) : undefined;
+  if (already) {
+    return publicReply({
+      text: `The ${kind} report via ${a.channel} (ref ${a.reference}) is already recorded as filed at ${formatBoth(already.submittedAt, core.pack.authority_zone, core.displayZone)}; nothing was changed.`,
+      title: `Incident #${incident.id}: already recorded`,
+      tone: "info",
+    });
+  }
   const draft = a.draft ?? draftFor(core, snap, kind);
   const filed = draft.items.filter((i) => !i.missing).map((i) => i.id);
   const { submission, snapshot } = await core.service.recordSubmission(
@@ -46,7 +55,7 @@ export async function record(ctx: CommandContext | FormContext, a: SubmissionArg
   ];
   if (kind === "initial") {
     lines.push("The report countdown has stopped.");
-    if (snap.clock && Date.parse(snap.clock.deadlineAt) < Date.parse(submission.submittedAt)) lines.push("⚠️ Filed after the deadline: the timeline records it as late.");
+    if (snap.clock && Date.parse(snap.clock.deadlineAt) < Date.parse(submission.submittedAt)) lines.push("⚠️ Filed after the deadline: the card and the board show it as late while the deadline stands.");
     if (submission.incompleteReason) lines.push(`⚠️ Filed without items the initial report must carry; reason recorded: ${submission.incompleteReason}`);
   }
   if (snapshot.supplementaryOwed.length) {

@@ -133,14 +133,14 @@ export class Router implements BotHandlers {
    * a gap in the table must not become a right for everyone.
    */
   private async authorise(name: string, mutating: boolean, actor: Actor, incident: Incident | undefined, rightsOf = name): Promise<void> {
+    if (!incident) return;
+    // Another platform's incident is not there to be seen, as on the board (the same answer as a number that does not exist).
+    if (incident.platform !== actor.platform) throw new IncidentError(`There is no incident #${incident.id}.`);
     // A private war room is private for reading too: its card and timeline stay inside it.
-    if (!incident || (!mutating && !incident.private)) return;
-    if (incident.channelId) {
-      const port = this.core.ports.get(incident.platform);
-      if (incident.platform !== actor.platform || (port && !(await port.isMember(incident.channelId, actor.id)))) {
-        const verb = mutating ? "change" : "see";
-        throw new PermissionError(`Only members of the incident channel${incident.channelName ? ` #${incident.channelName}` : ""} can ${verb} incident #${incident.id}.`);
-      }
+    if (!mutating && !incident.private) return;
+    if (!(await this.isRoomMember(incident, actor))) {
+      const verb = mutating ? "change" : "see";
+      throw new PermissionError(`Only members of the incident channel${incident.channelName ? ` #${incident.channelName}` : ""} can ${verb} incident #${incident.id}.`);
     }
     if (!mutating) return;
     const allowed = this.core.pack.rights[rightsOf];
@@ -154,6 +154,18 @@ export class Router implements BotHandlers {
       const holders = allowed.map((r) => `${roleTitle(r)} (${roles[r as RoleName] ? `<@${roles[r as RoleName]}>` : "unassigned"})`).join(" or ");
       throw new PermissionError(`Only the incident's ${holders} may use /incident ${name}.`);
     }
+  }
+
+  /**
+   * Whether the actor is in the incident's war room. Without a channel (its creation failed,
+   * or the row lost it) the room is who the database records in it, its opener and its role
+   * holders, never everyone.
+   */
+  private async isRoomMember(incident: Incident, actor: Actor): Promise<boolean> {
+    const port = this.core.ports.get(incident.platform);
+    if (incident.channelId && port) return port.isMember(incident.channelId, actor.id);
+    if (incident.openedBy === actor.id) return true;
+    return Object.values((await this.core.service.snapshot(incident.id)).roles).includes(actor.id);
   }
 
   async command(raw: CommandInput): Promise<Reply> {

@@ -125,3 +125,13 @@ export function owedClocks(snap: IncidentSnapshot): { report: boolean; final: bo
     final: i.status === "resolved" && !snap.finalFiled && i.finalDueAt !== null,
   };
 }
+
+/**
+ * Whether a filing came after its deadline as the deadline stands now: the initial report's
+ * against the report clock, the summary's against the 30-day due date. Derived every time,
+ * never frozen: facts tightened after a filing (an earlier awareness) re-judge it.
+ */
+export function filedLate(snap: IncidentSnapshot, submission: Pick<Submission, "kind" | "submittedAt">): boolean {
+  const due = submission.kind === "initial" ? snap.clock?.deadlineAt : submission.kind === "final" ? snap.incident.finalDueAt : null;
+  return due !== null && due !== undefined && Date.parse(submission.submittedAt) > Date.parse(due);
+}

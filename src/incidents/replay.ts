@@ -116,9 +116,19 @@ const note = z.object({ note: z.string().nullable().optional() });
 /** What each event type does to an incident; payloads as src/incidents/service.ts writes them. */
 export const EVENT_HANDLERS: Record<string, EventHandler> = {
   incident_opened: on(
-    z.object({ title: z.string(), description: z.string().nullable().optional(), aware_at: z.string(), channel: z.string().nullable().optional(), private: z.boolean().optional() }),
+    z.object({
+      title: z.string(),
+      description: z.string().nullable().optional(),
+      aware_at: z.string(),
+      channel: z.string().nullable().optional(),
+      private: z.boolean().optional(),
+      platform: z.string().optional(),
+      channel_id: z.string().nullable().optional(),
+    }),
     (s, p, e) => {
       if (s.openedSeq) return `opened a second time (event ${e.seq})`;
+      // Events from before the platform was recorded leave it unchecked.
+      if (p.platform !== undefined) s.extra.location = { platform: p.platform, channelId: p.channel_id ?? null };
       Object.assign(s, {
         openedSeq: e.seq,
         title: p.title,
@@ -142,6 +152,12 @@ export const EVENT_HANDLERS: Record<string, EventHandler> = {
   // The platform named the war room differently from the name reserved at opening.
   channel_renamed: on(z.object({ channel: z.string() }), (s, p) => {
     s.channelName = p.channel;
+  }),
+  // The war room made for an incident recorded under a reserved name.
+  channel_attached: on(z.object({ channel_id: z.string(), channel: z.string() }), (s, p) => {
+    s.channelName = p.channel;
+    const location = s.extra.location as { platform: string; channelId: string | null } | undefined;
+    if (location) location.channelId = p.channel_id;
   }),
   // The level is derived: it is re-classified from the replayed facts.
   level_changed: nothing,
@@ -351,6 +367,11 @@ export const TABLE_CHECKS: TableCheck[] = [
     compare("description", r.description, row.description);
     compare("channel name", r.channelName, row.channel_name);
     compare("private", r.private ? 1 : 0, row.private);
+    const location = r.extra.location as { platform: string; channelId: string | null } | undefined;
+    if (location) {
+      compare("platform", location.platform, row.platform);
+      compare("channel", location.channelId, row.channel_id);
+    }
     compare("opened by", r.openedBy, row.opened_by);
     compare("opened at", r.openedAt, row.created_at, (a, b) => sameInstant(a as string, b as string));
     compare("aware at", r.awareAt, row.aware_at);

@@ -387,6 +387,9 @@ export class IncidentService {
         aware_at: iso(awareAt),
         channel: channelName,
         private: req.private ?? false,
+        // Where the incident lives: verify checks the row's platform and channel against them.
+        platform: req.platform,
+        channel_id: req.channelId,
       });
       await details.upsertRole(sql, id, "commander", req.actor, iso(now), req.actor);
       await this.event(sql, id, req.actor, "role_assigned", { role: "commander", user: req.actor });
@@ -571,6 +574,7 @@ export class IncidentService {
     this.checkWithinIncident(snap.incident, at, "filing time");
     if (req.kind !== "initial" && !snap.initialFiled) throw new IncidentError("Record the initial report first.");
     if (req.kind === "final" && snap.incident.status !== "resolved") throw new IncidentError("The post-incident report is filed after the incident is resolved (/incident resolve).");
+    this.checkFilingOrder(snap, req.kind, at);
     if (req.kind === "initial") {
       const empty = this.pack.report_items.filter((i) => i.initial && !snap.items[i.id]?.trim());
       if (empty.length && !incomplete) {
@@ -589,6 +593,34 @@ export class IncidentService {
       }
     }
     return incomplete;
+  }
+
+  /**
+   * Reports follow one another: one initial report, later reports not before it, the
+   * summary not before handling ended, and a supplementary or update report only while one
+   * is owed (a repeated send must not file an empty one).
+   */
+  private checkFilingOrder(snap: IncidentSnapshot, kind: SubmissionKind, at: DateTime): void {
+    const cst = (isoText: string) => DateTime.fromISO(isoText, { zone: "utc" }).setZone(this.pack.authority_zone).toFormat("yyyy-MM-dd HH:mm");
+    const initial = snap.submissions.find((s) => s.kind === "initial");
+    if (kind === "initial" && initial) {
+      throw new IncidentError(`The initial report was already recorded (filed ${cst(initial.submittedAt)} CST); a later report is a supplementary or update report (--kind).`);
+    }
+    if (kind !== "initial" && initial && at.toMillis() < ms(initial.submittedAt)) {
+      throw new IncidentError(`A ${kind} report cannot be filed before the initial report (${cst(initial.submittedAt)} CST).`);
+    }
+    if (kind === "final" && snap.incident.resolvedAt && at.toMillis() < ms(snap.incident.resolvedAt)) {
+      throw new IncidentError(`The post-incident report cannot be filed before handling ended (${cst(snap.incident.resolvedAt)} CST).`);
+    }
+    if (kind === "supplementary" && !snap.supplementaryOwed.some((i) => snap.items[i]?.trim())) {
+      const numbers = snap.supplementaryOwed.map((i) => this.pack.report_items.find((r) => r.id === i)?.number ?? i).join(", ");
+      throw new IncidentError(
+        snap.supplementaryOwed.length
+          ? `The supplementary report would be empty: items ${numbers} are still unwritten (/incident report edit).`
+          : "No supplementary report is owed: every report item has been filed. Record new developments with /incident update; an update report then follows.",
+      );
+    }
+    if (kind === "update" && !snap.updateOwed) throw new IncidentError("No update report is owed: no development has been recorded since the last one (/incident update <text>).");
   }
 
   recordSubmission(id: number, req: SubmissionRecord, actor: string): Promise<{ submission: Submission; snapshot: IncidentSnapshot }> {
@@ -613,14 +645,12 @@ export class IncidentService {
         incomplete_reason: incomplete,
       });
       if (req.kind === "update") await details.attachDevelopments(sql, id, submissionId);
-      const late = req.kind === "initial" && snap.clock !== null && ms(snap.clock.deadlineAt) < at.toMillis();
       await this.event(sql, id, actor, "report_submitted", {
         kind: req.kind,
         channel: req.channel,
         reference: req.reference ?? null,
         submitted_at: iso(at),
         items: req.items,
-        late,
         deadline_provisional: req.kind === "initial" && snap.clock ? snap.clock.provisional : null,
         incomplete_reason: incomplete,
         draft: req.draft,
@@ -695,10 +725,21 @@ export class IncidentService {
       if (snap.incident.reportability === "reportable" && !snap.finalFiled) {
         throw new IncidentError("The post-incident report has not been recorded as filed: /incident submitted <channel> [reference] --kind final.");
       }
+      this.checkNothingOwed(snap);
       await incidents.markClosed(sql, id, iso(this.now()));
       await this.event(sql, id, actor, "incident_closed", { reason: reason ?? null });
       return this.refresh(sql, id);
     });
+  }
+
+  /** Closing ends every clock: the supplementary and update reports still owed must be filed first. */
+  private checkNothingOwed(snap: IncidentSnapshot): void {
+    if (!snap.initialFiled) return;
+    const owed = [
+      ...(snap.supplementaryOwed.length ? [`a supplementary report (items ${snap.supplementaryOwed.map((i) => this.pack.report_items.find((r) => r.id === i)?.number ?? i).join(", ")})`] : []),
+      ...(snap.updateOwed ? ["an update report (developments recorded since the last one)"] : []),
+    ];
+    if (owed.length) throw new IncidentError(`Incident #${snap.incident.id} still owes ${owed.join(" and ")}: record ${owed.length > 1 ? "them" : "it"} as filed (/incident submitted … --kind …) before closing.`);
   }
 
   /** Link the war room made for an incident recorded under a reserved name. */
@@ -707,7 +748,7 @@ export class IncidentService {
       const incident = toIncident(await this.row(sql, id, true));
       if (incident.channelId) throw new IncidentError(`Incident #${id} already has its channel #${incident.channelName ?? incident.channelId}.`);
       await incidents.setChannel(sql, id, channel.id, channel.name);
-      if (incident.channelName !== channel.name) await this.event(sql, id, actor, "channel_renamed", { requested: incident.channelName, channel: channel.name });
+      await this.event(sql, id, actor, "channel_attached", { channel_id: channel.id, channel: channel.name });
       return this.refresh(sql, id);
     });
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Attachment } from "../bot/message.js";
 import { attachmentBytes, attachmentType } from "../bot/message.js";
 import { renderDraft, type Draft } from "../report/draft.js";
@@ -19,6 +20,7 @@ export function filingSubject(d: Draft, t: Templates): string {
 export function composeFiling(d: Draft, t: Templates, files: Attachment[], from: Outgoing["from"], to: string[]): Outgoing {
   const intro = label(t, "mail_intro");
   return {
+    messageId: `<${randomUUID()}.incident-${d.incident.id}@${from.address.split("@").pop() ?? "warroom.invalid"}>`,
     from,
     to,
     subject: filingSubject(d, t),

@@ -1,3 +1,4 @@
+import { Transform } from "node:stream";
 import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer/index.js";
 import type { MailConfig } from "../config.js";
@@ -12,6 +13,7 @@ const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim().
 
 function options(o: Outgoing): Mail.Options {
   return {
+    messageId: o.messageId,
     from: o.from,
     to: o.to,
     subject: o.subject,
@@ -49,6 +51,21 @@ export async function sendSmtp(config: MailConfig, o: Outgoing): Promise<Sent> {
     // Every filing opens its own connection: a pooled one could hide a dead server.
     pool: false,
   });
+  // The whole message has passed to the connection: from then on, silence is not a refusal.
+  let delivered = false;
+  transport.use("stream", (mail, done) => {
+    mail.message.transform(
+      () =>
+        new Transform({
+          transform: (chunk: Buffer, _encoding, next) => next(null, chunk),
+          flush: (next) => {
+            delivered = true;
+            next();
+          },
+        }),
+    );
+    done();
+  });
   try {
     const info = await transport.sendMail(options(o));
     const accepted = info.accepted.map(addressOf);
@@ -56,6 +73,13 @@ export async function sendSmtp(config: MailConfig, o: Outgoing): Promise<Sent> {
     return { messageId: info.messageId, accepted, rejected: info.rejected.map(addressOf) };
   } catch (err) {
     if (err instanceof MailError) throw err;
+    const refused = typeof (err as { responseCode?: unknown }).responseCode === "number";
+    if (delivered && !refused) {
+      throw new MailError(
+        `The mail server received the whole report (Message-ID ${o.messageId}) but did not confirm it: ${explain(err)}. It may have been accepted. Ask the mail server's operator or a recipient whether Message-ID ${o.messageId} arrived before sending again.`,
+        true,
+      );
+    }
     throw new MailError(`The report was not sent: ${explain(err)}.`);
   } finally {
     transport.close();

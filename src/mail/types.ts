@@ -1,5 +1,7 @@
 /** A filing e-mail as composed, before any transport sees it. */
 export interface Outgoing {
+  /** Chosen before sending, so that a send whose outcome is unknown can still be named. */
+  messageId: string;
   from: { name?: string; address: string };
   to: string[];
   subject: string;

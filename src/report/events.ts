@@ -12,7 +12,7 @@ export function eventSummary(e: TimelineEvent): string {
     case "report_item_set":
       return `${String(p.report)} item ${String(p.item)}`;
     case "report_submitted":
-      return `${String(p.kind)} via ${String(p.channel)}${p.reference ? ` (ref ${String(p.reference)})` : ""}${p.late ? " — LATE" : ""}`;
+      return `${String(p.kind)} via ${String(p.channel)}${p.reference ? ` (ref ${String(p.reference)})` : ""}`;
     case "role_assigned":
       return `${String(p.role)} = ${String(p.user)}`;
     default: {

@@ -6,7 +6,8 @@ import type { MailConfig } from "../../src/config.js";
 /**
  * A real SMTP server on 127.0.0.1 (smtp-server): `accept` takes every message and parses it
  * with mailparser; `reject` answers 550 to every recipient; `silent` accepts the connection
- * and never greets, so the client's timeout is what ends the attempt.
+ * and never greets, so the client's timeout is what ends the attempt; `stall` takes the whole
+ * message and never answers for it.
  */
 export interface TestSmtp {
   url: string;
@@ -17,7 +18,12 @@ export interface TestSmtp {
   close(): Promise<void>;
 }
 
-export type SmtpMode = "accept" | "reject" | "silent";
+export type SmtpMode = "accept" | "reject" | "silent" | "stall";
+
+export interface SmtpOptions {
+  /** Runs once the whole message is in, before the server answers 250 (what happens while a slow server holds it). */
+  beforeAccept?: () => Promise<void>;
+}
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -48,7 +54,7 @@ async function silentServer(): Promise<{ port: number; close(): Promise<void> }>
   };
 }
 
-export async function startSmtp(mode: SmtpMode = "accept"): Promise<TestSmtp> {
+export async function startSmtp(mode: SmtpMode = "accept", options: SmtpOptions = {}): Promise<TestSmtp> {
   const messages: TestSmtp["messages"] = [];
   let port: number;
   let close: () => Promise<void>;
@@ -72,7 +78,8 @@ export async function startSmtp(mode: SmtpMode = "accept"): Promise<TestSmtp> {
           .then((mail) => {
             const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
             messages.push({ envelope: { from, to: session.envelope.rcptTo.map((r) => r.address) }, mail });
-            callback();
+            if (mode === "stall") return;
+            return (options.beforeAccept ?? (async () => undefined))().then(() => callback());
           })
           .catch((err: Error) => callback(err));
       },

@@ -1,4 +1,4 @@
-import type { IncidentSnapshot } from "../../incidents/model.js";
+import { filedLate, type IncidentSnapshot } from "../../incidents/model.js";
 import type { TimelineEvent } from "../../incidents/timeline.js";
 import type { RulePack } from "../../rules/pack.js";
 import { levelById } from "../../rules/classify.js";
@@ -47,7 +47,7 @@ export function chartMarks(pack: RulePack, snap: IncidentSnapshot, events: Timel
   const out: (ChartMark | undefined)[] = [mark("aware", i.awareAt, "Aware")];
   if (snap.clock) {
     const due = Date.parse(snap.clock.deadlineAt);
-    const missed = filedInitial ? Date.parse(filedInitial.submittedAt) > due : due < now;
+    const missed = filedInitial ? filedLate(snap, filedInitial) : due < now;
     const what = snap.clock.provisional ? "Provisional deadline" : "Report deadline";
     out.push(mark("deadline", snap.clock.deadlineAt, `${what} (${snap.clock.hours} h)${missed ? " — missed" : ""}`, missed));
   }
@@ -59,11 +59,12 @@ export function chartMarks(pack: RulePack, snap: IncidentSnapshot, events: Timel
       out.push(mark("warning", e.at, `${clock}Warning${kinds.length ? `: ${[...new Set(kinds)].join(", ")}` : ""}`));
     } else if (e.type === "level_changed") {
       out.push(mark("level", e.at, `${levelName(pack, e.payload.from)} → ${levelName(pack, e.payload.to)}`));
-    } else if (e.type === "report_submitted" && typeof e.payload.submitted_at === "string") {
-      // Late as judged when it was filed (the audit trail), not against today's deadline.
-      const late = e.payload.late === true;
-      out.push(mark("filing", e.payload.submitted_at, `${String(e.payload.kind)} report filed${late ? " — late" : ""}`, late));
     }
+  }
+  // Late against the deadline as it stands now, as the deadline mark above judges it.
+  for (const s of snap.submissions) {
+    const late = filedLate(snap, s);
+    out.push(mark("filing", s.submittedAt, `${s.kind} report filed${late ? " — late" : ""}`, late));
   }
   if (i.resolvedAt) out.push(mark("resolved", i.resolvedAt, "Resolved"));
   if (i.finalDueAt) {
