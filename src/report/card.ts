@@ -1,5 +1,5 @@
 import type { RulePack } from "../rules/pack.js";
-import type { IncidentSnapshot } from "../incidents/model.js";
+import { filedLate, type IncidentSnapshot } from "../incidents/model.js";
 import type { Button, Field, Message, Tone } from "../bot/message.js";
 import { applicableDeadlines, levelById, possibleDeadlines } from "../rules/classify.js";
 import { formatBoth, timeLeft } from "./format.js";
@@ -35,7 +35,9 @@ export function reportState(o: PresentOptions, snap: IncidentSnapshot): string {
       snap.supplementaryOwed.length ? `supplementary report of items ${itemNumbers(o.pack, snap.supplementaryOwed)}` : "",
       snap.updateOwed ? "update report of new developments" : "",
     ].filter(Boolean);
-    return `Initial report filed.${owed.length ? ` Still owed: ${owed.join("; ")}.` : ""}`;
+    const initial = snap.submissions.find((s) => s.kind === "initial");
+    const late = initial && filedLate(snap, initial) && snap.clock ? ` after the deadline (${formatBoth(snap.clock.deadlineAt, o.pack.authority_zone, o.displayZone)}): late` : "";
+    return `Initial report filed${late}.${owed.length ? ` Still owed: ${owed.join("; ")}.` : ""}`;
   }
   if (!snap.clock) {
     return snap.assessment ? assessmentNote(o.pack, snap.assessment).en : label(loadTemplates(), "not_reportable").en;

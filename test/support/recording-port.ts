@@ -18,6 +18,8 @@ export class RecordingPort implements ChatPort {
   readonly channels = new Map<string, { name: string; topic: string; members: Set<string>; private: boolean }>();
   readonly posts: Posted[] = [];
   failNextPosts = 0;
+  /** Channel creations to refuse, as a platform that is down refuses them. */
+  failNextChannels = 0;
   /** Users' own time zones, as a platform profile would give them. */
   readonly zones = new Map<string, string>();
   private seq = 0;
@@ -25,6 +27,10 @@ export class RecordingPort implements ChatPort {
   constructor(readonly platform = "test") {}
 
   async createChannel(req: ChannelRequest): Promise<{ id: string; name: string }> {
+    if (this.failNextChannels > 0) {
+      this.failNextChannels--;
+      throw new Error("simulated platform outage");
+    }
     let name = req.name;
     for (let n = 2; [...this.channels.values()].some((c) => c.name === name); n++) name = `${req.name}-${n}`;
     const id = `C${++this.seq}`;
