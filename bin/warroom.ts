@@ -5,6 +5,7 @@
  *   warroom classify [FILE|-]
  *   warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json|docx|pdf] [--kind …] [--out FILE]
  *   warroom verify [--db <file>] [--head] [--expect-head <events>:<hash>]
+ *   warroom repair-schema [--db <file>]
  *   warroom board [--db <file>] | warroom board --link <user> [--platform shell|slack|discord|feishu] [--name <name>]
  *   warroom discord-register
  * start, draft, verify and board use --db, else WARROOM_DB, else .warroom/warroom.db.
@@ -18,14 +19,15 @@ import { classify } from "../src/rules/classify.js";
 import { assertConsistent } from "../src/rules/conflicts.js";
 import { SqliteStore } from "../src/store/sqlite/store.js";
 import { isPostgresUrl, openStore } from "../src/store/open.js";
-import { openDatabase, SCHEMA_VERSION, StoreError, type Db, type OpenOptions } from "../src/store/db.js";
+import { openDatabase, openUnmigrated, StoreError, type Db, type OpenOptions } from "../src/store/db.js";
 import { IncidentService, IncidentError } from "../src/incidents/service.js";
 import { isInFuture, systemClock, FakeClock } from "../src/time/clock.js";
 import { buildDraft, nextReportKind, renderDraft, type DraftFormat } from "../src/report/draft.js";
 import { documentContext, FILE_FORMATS, isFileFormat, renderDocument } from "../src/report/documents.js";
 import { loadTemplates } from "../src/report/templates.js";
-import { formatHead, matchesHeadIn, parseHead, storedHead, walkChainIn } from "../src/incidents/timeline.js";
-import { appliedVersion, PG_MIGRATIONS } from "../src/store/postgres/migrations.js";
+import { formatHead, matchesHeadIn, parseHead, walkChainIn } from "../src/incidents/timeline.js";
+import { declareVersion, schemaProblem, schemaState } from "../src/store/schema.js";
+import { integrityProblems } from "../src/store/repos/integrity.js";
 import type { Store } from "../src/store/sql.js";
 import { crossCheck, describeFinding } from "../src/incidents/replay.js";
 import { createApp, consoleLogger } from "../src/app.js";
@@ -52,6 +54,7 @@ const USAGE = `usage:
   warroom classify [FILE|-]
   warroom draft <incident-id> [--lang zh|en|both] [--format md|text|json|docx|pdf] [--kind initial|supplementary|update|final] [--out FILE] [--db <file>]
   warroom verify [--db <file>] [--head] [--expect-head <events>:<hash>]
+  warroom repair-schema [--db <file>]
   warroom board [--db <file>]
   warroom board --link <user id> [--platform shell|slack|discord|feishu] [--name <display name>] [--db <file>]
   warroom discord-register`;
@@ -168,40 +171,25 @@ async function cmdDraft(args: string[]): Promise<void> {
   }
 }
 
-/** A store opened for reading only, with what its schema version says about it. */
-interface VerifyTarget {
-  store: Store;
-  /** The schema this warroom writes: only then are the tables compared with the replay. */
-  current: boolean;
-  /** Whether the database keeps a chain head (SQLite files from before it do not). */
-  headKept: boolean;
-  /** Why the state was not compared, when not current. */
-  note: string;
+/** The store `verify` reads: opened for reading only, nothing migrated. */
+async function openForVerify(target: DbTarget): Promise<Store> {
+  if (isPostgresUrl(target.path)) return openStore(target.path, { migrate: false });
+  return new SqliteStore(openDb(target, { readonly: true }));
 }
 
-async function openForVerify(target: DbTarget): Promise<VerifyTarget> {
-  if (isPostgresUrl(target.path)) {
-    const store = await openStore(target.path, { migrate: false });
-    const version = await store.read((sql) => appliedVersion(sql));
-    const current = version === PG_MIGRATIONS.length;
-    return { store, current, headKept: version >= 2, note: `the database is at schema ${version}, this warroom at ${PG_MIGRATIONS.length} (start warroom once to upgrade it)` };
-  }
-  const db = openDb(target, { readonly: true });
-  const version = db.pragma("user_version", { simple: true }) as number;
-  const headKept = storedHead(db) !== undefined;
-  return {
-    store: new SqliteStore(db),
-    current: version === SCHEMA_VERSION,
-    headKept,
-    note: `${headKept ? "state not checked" : "no head stored, state not checked"}: the database is at schema ${version}, this warroom at ${SCHEMA_VERSION} (start warroom once to upgrade it)`,
-  };
+/** A damaged database file makes SQLite throw where it reads a broken page: that is a finding, not a crash. */
+function damaged(err: unknown): string | undefined {
+  const code = String((err as { code?: unknown } | null)?.code ?? "");
+  if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB" || code === "SQLITE_IOERR") return `database DAMAGED: ${(err as Error).message.split("\n")[0]} (restore it from a backup)`;
+  return undefined;
 }
 
 /**
- * Recompute the hash chain, compare it with the stored head (and with a head kept
- * elsewhere, if given), then replay the timeline against the tables, on either engine. The
- * database is opened for reading only: verifying changes nothing. Exit 1 on the first
- * problem, in one line.
+ * The engine's own integrity check, the schema (what the database says against what its
+ * tables are), the hash chain and its stored head (and a head kept elsewhere, if given), then
+ * the replay of the timeline against the tables, on either engine. The database is opened for
+ * reading only: verifying changes nothing. Exit 1 on the first problem, in one line: a check
+ * that cannot be made is a problem too, never a pass.
  */
 async function cmdVerify(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -214,7 +202,7 @@ async function cmdVerify(args: string[]): Promise<void> {
   const expected = expectText === undefined ? undefined : parseHead(expectText);
   if (expectText !== undefined && !expected) throw new CliError("--expect-head takes <events>:<hash>, as printed by warroom verify --head");
   const pack = loadRulePack(loadRulesOverride());
-  const { store, current, headKept, note } = await openForVerify(dbTarget(values.db));
+  const store = await openForVerify(dbTarget(values.db));
   const fail = (line: string) => {
     process.stdout.write(`${line}\n`);
     process.exitCode = 1;
@@ -222,35 +210,78 @@ async function cmdVerify(args: string[]): Promise<void> {
   try {
     // One snapshot for every check, so replicas writing meanwhile cannot make them disagree.
     await store.read(async (sql) => {
-      const { check, head } = await walkChainIn(sql, headKept);
+      const [damage, ...more] = await integrityProblems(sql);
+      if (damage) return fail(`database DAMAGED: ${damage}${more.length ? ` (and more)` : ""} (restore it from a backup)`);
+      const schema = await schemaState(sql);
+      const { check, head } = await walkChainIn(sql, schema.headKept);
       if (!check.ok) return fail(`timeline BROKEN at event ${check.brokenAt}: ${check.reason}`);
       if (expected) {
         const match = await matchesHeadIn(sql, expected);
         if (!match.ok) return fail(`timeline does NOT match the expected head: ${match.reason}`);
       }
-      const notes: string[] = [];
-      if (current) {
-        let state: Awaited<ReturnType<typeof crossCheck>>;
-        try {
-          state = await crossCheck(sql, pack);
-        } catch (err) {
-          return fail(`state could not be checked: ${(err as Error).message.split("\n")[0]}`);
-        }
-        const [first, ...more] = state.findings;
-        if (first) return fail(`state MISMATCH: ${describeFinding(first)}${more.length ? ` (and ${more.length} more)` : ""}`);
-        notes.push(`state of ${state.incidents} incident${state.incidents === 1 ? "" : "s"} matches it`);
+      const problem = schemaProblem(schema);
+      if (problem) return fail(`${problem}; timeline intact: ${check.events} events${schema.headKept ? "" : " (no head stored)"}`);
+      let state: Awaited<ReturnType<typeof crossCheck>>;
+      try {
+        state = await crossCheck(sql, pack);
+      } catch (err) {
+        if (damaged(err)) throw err;
+        return fail(`state could not be checked: ${(err as Error).message.split("\n")[0]}`);
       }
+      const [first, ...others] = state.findings;
+      if (first) return fail(`state MISMATCH: ${describeFinding(first)}${others.length ? ` (and ${others.length} more)` : ""}`);
       if (values.head) {
         process.stdout.write(`${formatHead(head)}\n`);
         return;
       }
+      const notes = [`state of ${state.incidents} incident${state.incidents === 1 ? "" : "s"} matches it`];
       if (expected) notes.push(`it includes the expected head (${expected.events} events)`);
-      if (!current) notes.push(note);
       process.stdout.write(`timeline intact: ${check.events} events; ${notes.join("; ")}\n`);
     });
+  } catch (err) {
+    const line = damaged(err);
+    if (!line) throw err;
+    fail(line);
   } finally {
     await store.close();
   }
+}
+
+/**
+ * `warroom repair-schema`: a database whose schema version was changed outside warroom (its
+ * tables are another version's) is set back to the version its tables are, so that `start`
+ * migrates it from there and `verify` checks it again. Nothing else is changed.
+ */
+async function cmdRepairSchema(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { db: { type: "string" } } });
+  if (positionals.length) throw new CliError(`repair-schema takes no arguments (got "${positionals[0]?.slice(0, 40)}")`);
+  const target = dbTarget(values.db);
+  const store = isPostgresUrl(target.path) ? await openStore(target.path, { migrate: false }) : new SqliteStore(openDb(target, { readonly: true }));
+  let state: Awaited<ReturnType<typeof schemaState>>;
+  try {
+    state = await store.read((sql) => schemaState(sql));
+  } finally {
+    await store.close();
+  }
+  if (state.tables === null) throw new CliError("the tables match no warroom schema: nothing to set back; restore the database from a backup");
+  if (state.tables === state.declared && state.contiguous) {
+    process.stdout.write(`schema ${state.declared}: the version already matches the tables; nothing changed\n`);
+    return;
+  }
+  let raw: Db | undefined;
+  try {
+    raw = isPostgresUrl(target.path) ? undefined : openUnmigrated(target.path);
+  } catch (err) {
+    throw storeFailure(err, target);
+  }
+  const writable = raw ? new SqliteStore(raw) : await openStore(target.path, { migrate: false });
+  try {
+    await writable.tx((sql) => declareVersion(sql, state.tables as number));
+  } finally {
+    await writable.close();
+    raw?.close();
+  }
+  process.stdout.write(`schema version set to ${state.tables} (the database said ${state.declared}); run warroom verify\n`);
 }
 
 /** Loaded only when configured, so the shell starts without the chat libraries. */
@@ -313,8 +344,9 @@ async function cmdStart(args: string[]): Promise<void> {
     }
     if (chat) throw new CliError("--clock (drill mode) runs in the shell only; add --shell");
   }
-  // A drill on a fake clock keeps out of the real incident store unless told otherwise.
-  const target: DbTarget = values.db === undefined && clock ? { path: ":memory:" } : dbTarget(values.db);
+  // A drill on a fake clock never writes to a real incident store: its filings were never sent.
+  if (clock && values.db !== undefined) throw new CliError("--clock (a drill) runs on a throwaway database and never writes to a real one: leave out --db");
+  const target: DbTarget = clock ? { path: ":memory:" } : dbTarget(values.db);
   let app: ReturnType<typeof createApp>;
   // PostgreSQL: every replica opens the same database; the store migrates it under a lock.
   const store = isPostgresUrl(target.path) ? await openStore(target.path) : undefined;
@@ -463,6 +495,8 @@ async function main(argv: string[]): Promise<void> {
       return cmdStart(args);
     case "verify":
       return cmdVerify(args);
+    case "repair-schema":
+      return cmdRepairSchema(args);
     case "board":
       return cmdBoard(args);
     case "discord-register":

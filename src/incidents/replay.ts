@@ -26,6 +26,7 @@ import { classify } from "../rules/classify.js";
 import type { FactValue, Facts } from "../rules/facts.js";
 import { allEventsIn, type TimelineEvent } from "./timeline.js";
 import { reportClockFor } from "./service.js";
+import { warningsCheck } from "./replay-warnings.js";
 import type { IncidentStatus, Reportability } from "./model.js";
 
 export interface ReplayedSubmission {
@@ -293,6 +294,8 @@ export async function replayTimeline(sql: Sql, handlers: Record<string, EventHan
     }
     const problem = handler.apply(state, parsed.data as never, e);
     if (problem) finding(problem);
+    // When the incident last changed: its warnings were last re-planned then.
+    state.extra.lastEventAt = e.at;
   }
   return { incidents, findings };
 }
@@ -332,7 +335,7 @@ export type TableCheck = (ctx: CheckContext, compare: Compare) => void;
 
 type Fields = Record<string, unknown>;
 
-const STATE_TABLES = ["facts", "roles", "report_items", "submissions", "developments", "assessments"] as const;
+const STATE_TABLES = ["facts", "roles", "report_items", "submissions", "developments", "assessments", "warnings"] as const;
 const KEYED = new Set<string>(["facts", "roles", "report_items"]);
 
 /** A stored JSON text as its value; text that is not JSON stays visibly so. */
@@ -481,6 +484,9 @@ export const TABLE_CHECKS: TableCheck[] = [
     });
   },
 ];
+
+// The warnings the replayed clocks imply (./replay-warnings.ts).
+TABLE_CHECKS.push(warningsCheck);
 
 /**
  * Replay the timeline and compare every incident with its rows. Findings come in order:

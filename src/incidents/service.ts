@@ -748,6 +748,7 @@ export class IncidentService {
       const incident = toIncident(await this.row(sql, id, true));
       if (incident.channelId) throw new IncidentError(`Incident #${id} already has its channel #${incident.channelName ?? incident.channelId}.`);
       await incidents.setChannel(sql, id, channel.id, channel.name);
+      if (incident.channelName !== channel.name) await this.event(sql, id, actor, "channel_renamed", { requested: incident.channelName, channel: channel.name });
       await this.event(sql, id, actor, "channel_attached", { channel_id: channel.id, channel: channel.name });
       return this.refresh(sql, id);
     });

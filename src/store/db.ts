@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import { MIGRATIONS } from "./migrations.js";
+import { sqliteTablesVersion } from "./schema.js";
 import { assertDatabaseFile, createPrivateDatabaseFile, looksLikeWarroomDatabase, modeWarning, reasonOf, StoreError, tightenModes } from "./files.js";
 
 export { StoreError } from "./files.js";
@@ -71,6 +72,16 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   return db;
 }
 
+/** The file as it is, writable, nothing migrated: only `warroom repair-schema` opens it so. */
+export function openUnmigrated(path: string): Db {
+  assertDatabaseFile(path);
+  try {
+    return new Database(path, { fileMustExist: true });
+  } catch (err) {
+    throw asStoreError(err, path);
+  }
+}
+
 function configure(db: Db, options: OpenOptions, path = ":memory:"): Db {
   if (options.readonly) {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
@@ -115,6 +126,13 @@ export function migrate(db: Db, path = "the database"): void {
   if (current === 0 && db.prepare("SELECT 1 FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' LIMIT 1").get()) {
     // Tables but no warroom schema version: another application's database. Leave it alone.
     throw new StoreError(`${path} is a SQLite database of another application; not changing it`);
+  }
+  const tables = current === 0 ? 0 : sqliteTablesVersion(db);
+  if (tables !== current) {
+    // A version edited by hand would make the migrations run again over tables that exist.
+    throw new StoreError(
+      `${path} says schema ${current} but its tables are ${tables === null ? "no warroom schema" : `schema ${tables}'s`} (changed outside warroom); run warroom verify, then warroom repair-schema`,
+    );
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {

@@ -134,13 +134,14 @@ describe("warroom verify", () => {
     expect([r.code, r.stdout, r.stderr]).toEqual([1, "timeline BROKEN at event 3: payload is not JSON\n", ""]);
   });
 
-  it("verifies a database from before heads were kept without changing it", async () => {
+  it("checks the chain of a database from before heads were kept without changing it, and fails for the state it cannot check", async () => {
     const path = join(temp(), "w.db");
     await store(path);
     // Schema 3: as written before heads were kept.
     edit(path, "DROP TABLE timeline_head; PRAGMA user_version = 3;");
     const r = await verify(["--db", path]);
-    expect([r.code, r.stdout]).toEqual([0, `timeline intact: 4 events; no head stored, state not checked: the database is at schema 3, this warroom at ${MIGRATIONS.length} (start warroom once to upgrade it)\n`]);
+    // The chain is checked; the state cannot be, and a check not made is never a pass.
+    expect([r.code, r.stdout]).toEqual([1, `the database is at schema 3, this warroom at ${MIGRATIONS.length}: state NOT checked (start warroom once to upgrade it, then verify again); timeline intact: 4 events (no head stored)\n`]);
     const db = new Database(path);
     expect(db.pragma("user_version", { simple: true })).toBe(3);
     db.close();

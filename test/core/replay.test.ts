@@ -28,6 +28,8 @@ async function lifecycle(engine: Engine = "sqlite"): Promise<Harness> {
   (await s.recordSubmission(one, { kind: "update", channel: "email", reference: "MAIL-2", items: [], draft: { title: "update" } }, "bob"));
   // A new level after the initial report is recorded as a development of its own.
   (await s.setFacts(one, { personal_info_people: 12_000_000 }, "alice"));
+  // …which an update report covers before the incident can close.
+  (await s.recordSubmission(one, { kind: "update", channel: "email", reference: "MAIL-3", items: [], draft: { title: "update 2" } }, "bob"));
   (await s.recordPoliceReport(one, "Chaoyang PSB, case 2026-118", "alice"));
   (await s.recordDisclosureDecision(one, { police_prefecture: false }, false, "not yet", "bob"));
   (await s.recordDisclosureDecision(one, { police_prefecture: true }, true, "statement v2", "bob"));
@@ -77,8 +79,8 @@ describe.each(ENGINES)("replaying the timeline on %s", (engine) => {
       expect([...types].sort()).toEqual(Object.keys(EVENT_HANDLERS).sort());
       expect(await h.app.store.read((sql) => crossCheck(sql, h.app.pack))).toEqual({ incidents: 5, findings: [] });
       const one = (await h.app.store.read((sql) => replayTimeline(sql))).incidents.get(1);
-      expect(one).toMatchObject({ title: "Payment DB outage", status: "closed", submissions: [{ kind: "initial" }, { kind: "update" }, { kind: "final" }] });
-      expect(one?.developments.map((d) => d.coveredBy)).toEqual([1, null]);
+      expect(one).toMatchObject({ title: "Payment DB outage", status: "closed", submissions: [{ kind: "initial" }, { kind: "update" }, { kind: "update" }, { kind: "final" }] });
+      expect(one?.developments.map((d) => d.coveredBy)).toEqual([1, 2]);
       await h.app.store.tx((sql) => sql.run("UPDATE facts SET value = '1' WHERE incident_id = 1 AND name = 'personal_info_people'"));
       expect(await firstFinding(h)).toBe("incident #1: fact personal_info_people: the timeline says 12000000, the table has 1");
     }
@@ -89,8 +91,8 @@ describe("replaying the timeline", () => {
   it("rebuilds every incident exactly as the tables hold it", async () => {
     const h = await lifecycle();
     const one = (await h.app.store.read((sql) => replayTimeline(sql))).incidents.get(1);
-    expect(one).toMatchObject({ title: "Payment DB outage", status: "closed", submissions: [{ kind: "initial" }, { kind: "update" }, { kind: "final" }] });
-    expect(one?.developments.map((d) => d.coveredBy)).toEqual([1, null]);
+    expect(one).toMatchObject({ title: "Payment DB outage", status: "closed", submissions: [{ kind: "initial" }, { kind: "update" }, { kind: "update" }, { kind: "final" }] });
+    expect(one?.developments.map((d) => d.coveredBy)).toEqual([1, 2]);
   });
 
   it.each([
@@ -104,9 +106,9 @@ describe("replaying the timeline", () => {
     ["the deadline", "UPDATE incidents SET deadline_at = '2026-03-09T00:00:00.000Z' WHERE id = 2", 'incident #2: report deadline: the timeline says "2026-03-05T01:00:00.000Z", the table has "2026-03-09T00:00:00.000Z"'],
     ["the end of handling", "UPDATE incidents SET resolved_at = '2026-03-02T01:00:00.000Z' WHERE id = 1", 'incident #1: resolved at: the timeline says "2026-03-02T05:00:00.000Z", the table has "2026-03-02T01:00:00.000Z"'],
     ["the post-incident due date", "UPDATE incidents SET final_due_at = '2026-05-01T00:00:00.000Z' WHERE id = 1", 'incident #1: post-incident report due: the timeline says "2026-04-01T05:00:00.000Z", the table has "2026-05-01T00:00:00.000Z"'],
-    ["an assessment's reason", "UPDATE assessments SET reason = 'all fine' WHERE incident_id = 3", 'incident #3: assessment 1 (event 46) reason: the timeline says "no mailbox was opened", the table has "all fine"'],
-    ["an undone assessment", "UPDATE assessments SET revoked_at = NULL, revoked_by = NULL, revoked_reason = NULL WHERE incident_id = 4", 'incident #4: assessment 1 (event 49) revoked at: the timeline says "2026-03-05T05:30:00.000Z", the table has nothing'],
-    ["why a report went incomplete", "UPDATE submissions SET incomplete_reason = NULL WHERE incident_id = 2", 'incident #2: filed report 1 (event 43) reason it went incomplete: the timeline says "hotline took the call before the items were written", the table has nothing'],
+    ["an assessment's reason", "UPDATE assessments SET reason = 'all fine' WHERE incident_id = 3", 'incident #3: assessment 1 (event 47) reason: the timeline says "no mailbox was opened", the table has "all fine"'],
+    ["an undone assessment", "UPDATE assessments SET revoked_at = NULL, revoked_by = NULL, revoked_reason = NULL WHERE incident_id = 4", 'incident #4: assessment 1 (event 50) revoked at: the timeline says "2026-03-05T05:30:00.000Z", the table has nothing'],
+    ["why a report went incomplete", "UPDATE submissions SET incomplete_reason = NULL WHERE incident_id = 2", 'incident #2: filed report 1 (event 44) reason it went incomplete: the timeline says "hotline took the call before the items were written", the table has nothing'],
     ["a channel name", "UPDATE incidents SET channel_name = 'inc-5' WHERE id = 5", 'incident #5: channel name: the timeline says "inc-5-2", the table has "inc-5"'],
     ["the time of awareness", "UPDATE incidents SET aware_at = '2026-03-05T03:00:00.000Z' WHERE id = 2", 'incident #2: aware at: the timeline says "2026-03-05T00:00:00.000Z", the table has "2026-03-05T03:00:00.000Z"'],
     ["a role", "UPDATE roles SET user_id = 'mallory' WHERE incident_id = 1 AND role = 'compliance'", 'incident #1: role compliance: the timeline says "bob", the table has "mallory"'],
@@ -114,14 +116,14 @@ describe("replaying the timeline", () => {
     ["a report item", "UPDATE report_items SET value = 'all fine' WHERE incident_id = 1 AND item = 'cause'", 'incident #1: report item incident/cause: the timeline says "cause text", the table has "all fine"'],
     ["a cleared report item", "INSERT INTO report_items VALUES (2, 'incident', 'trend', 'contained', '2026-03-02T01:00:00.000Z', 'carol')", 'incident #2: report item incident/trend: the timeline says nothing, the table has "contained"'],
     ["a filing's time (a late report backdated)", "UPDATE submissions SET submitted_at = '2026-03-02T02:00:00.000Z' WHERE incident_id = 1 AND kind = 'initial'", 'incident #1: filed report 1 (event 16) time: the timeline says "2026-03-02T03:30:00.000Z", the table has "2026-03-02T02:00:00.000Z"'],
-    ["a deleted filing", "DELETE FROM submissions WHERE incident_id = 1 AND kind = 'final'", "incident #1: number of filed reports: the timeline says 3, the table has 2"],
+    ["a deleted filing", "DELETE FROM submissions WHERE incident_id = 1 AND kind = 'final'", "incident #1: number of filed reports: the timeline says 4, the table has 3"],
     ["a filed draft", "UPDATE submissions SET draft = '{\"title\":\"other\"}' WHERE incident_id = 1 AND kind = 'update'", 'incident #1: filed report 2 (event 18) draft: the timeline says {"title":"update"}, the table has {"title":"other"}'],
     ["a development", "UPDATE developments SET text = 'nothing happened' WHERE id = 1", 'incident #1: development 1 (event 17) text: the timeline says "Attackers used a stolen VPN certificate", the table has "nothing happened"'],
     ["a development's update report", "UPDATE developments SET submission_id = NULL WHERE id = 1", "incident #1: development 1 (event 17) covered by filed report: the timeline says 2, the table has nothing"],
     ["the status", "UPDATE incidents SET status = 'open', closed_at = NULL WHERE id = 1", 'incident #1: status: the timeline says "closed", the table has "open"'],
     ["the police report", "UPDATE incidents SET police_reported_at = NULL WHERE id = 1", 'incident #1: police reported at: the timeline says "2026-03-02T03:30:00.000Z", the table has nothing'],
     ["the disclosure decision", "UPDATE incidents SET disclosure_cleared_at = '2026-03-02T00:00:00.000Z' WHERE id = 2", 'incident #2: disclosure cleared at: the timeline says nothing, the table has "2026-03-02T00:00:00.000Z"'],
-    ["a deleted incident", "PRAGMA foreign_keys = OFF; DELETE FROM incidents WHERE id = 3", "incident #3: was opened in the timeline (event 44) but is missing from the incidents table"],
+    ["a deleted incident", "PRAGMA foreign_keys = OFF; DELETE FROM incidents WHERE id = 3", "incident #3: was opened in the timeline (event 45) but is missing from the incidents table"],
     [
       "an incident the timeline never opened",
       "INSERT INTO incidents (id, title, status, platform, opened_by, created_at, aware_at, level, updated_at) VALUES (6, 'Ghost', 'open', 'test', 'mallory', '2026-03-02T01:00:00.000Z', '2026-03-02T01:00:00.000Z', 'general', '2026-03-02T01:00:00.000Z')",
