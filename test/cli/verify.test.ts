@@ -138,7 +138,7 @@ describe("warroom verify", () => {
     const path = join(temp(), "w.db");
     await store(path);
     // Schema 3: as written before heads were kept.
-    edit(path, "DROP TABLE timeline_head; PRAGMA user_version = 3;");
+    edit(path, "DROP TABLE timeline_head; DROP TABLE shown_forms; DROP TABLE board_sessions; DROP TABLE board_links; DROP TABLE leases; ALTER TABLE outbox DROP COLUMN lease_until; PRAGMA user_version = 3;");
     const r = await verify(["--db", path]);
     // The chain is checked; the state cannot be, and a check not made is never a pass.
     expect([r.code, r.stdout]).toEqual([1, `the database is at schema 3, this warroom at ${MIGRATIONS.length}: state NOT checked (start warroom once to upgrade it, then verify again); timeline intact: 4 events (no head stored)\n`]);
