@@ -407,11 +407,20 @@ async function mountBoard(
   http: HttpServer,
   service: IncidentService,
   ports: ReadonlyMap<string, ChatPort>,
-  config: Pick<Config, "publicUrl" | "displayZone"> & Partial<Pick<Config, "slack" | "discord">>,
+  config: Pick<Config, "publicUrl" | "displayZone" | "boardAll"> & Partial<Pick<Config, "slack" | "discord">>,
   location: string,
 ): Promise<Board> {
   const feed = await openChangeFeed(service.store, location, (m) => consoleLogger.error(m));
-  const board = createBoard({ service, ports, publicUrl: new URL(config.publicUrl), displayZone: config.displayZone, feed, channelLink: channelLinks(config) });
+  const board = createBoard({
+    service,
+    ports,
+    publicUrl: new URL(config.publicUrl),
+    displayZone: config.displayZone,
+    feed,
+    channelLink: channelLinks(config),
+    seeAll: config.boardAll,
+    log: (m) => consoleLogger.error(m),
+  });
   http.mount(board.route);
   return board;
 }

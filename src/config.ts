@@ -60,6 +60,18 @@ export const envSchema = z.object({
     .refine((s) => /^https?:$/.test(new URL(s).protocol), { message: "must be an http or https URL" })
     .refine((s) => !new URL(s).search && !new URL(s).hash, { message: "must not carry a query or a #fragment" })
     .optional(),
+  WARROOM_BOARD_ALL: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      const pairs = (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+      const bad = pairs.find((x) => !/^(shell|slack|discord|feishu):[^\s:,]{1,100}$/.test(x));
+      if (bad !== undefined) {
+        ctx.addIssue({ code: "custom", message: `"${bad.slice(0, 60)}" is not <platform>:<user id> (platform shell, slack, discord or feishu)` });
+        return z.NEVER;
+      }
+      return pairs;
+    }),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
@@ -100,6 +112,8 @@ export interface Config {
   port: number;
   /** The board's address as users' browsers reach it: the base of sign-in links. */
   publicUrl: string;
+  /** Who sees every incident of their platform on the board, as `<platform>:<user id>`: granted by the deployment, not by a role. */
+  boardAll: string[];
   slack?: {
     botToken: string;
     signingSecret?: string;
@@ -175,14 +189,15 @@ export function loadRulesOverride(env: NodeJS.ProcessEnv = process.env): string 
  * What `warroom board` needs and nothing else: the database, the rules, the port, the
  * public URL and the display zone (a board-only deployment has no chat settings to check).
  */
-export function loadBoardConfig(env: NodeJS.ProcessEnv = process.env): Pick<Config, "rulesOverride" | "port" | "publicUrl" | "displayZone"> {
-  const e = parseEnv(envSchema.pick({ WARROOM_RULES: true, PORT: true, WARROOM_PUBLIC_URL: true, WARROOM_DISPLAY_TZ: true }), env);
+export function loadBoardConfig(env: NodeJS.ProcessEnv = process.env): Pick<Config, "rulesOverride" | "port" | "publicUrl" | "displayZone" | "boardAll"> {
+  const e = parseEnv(envSchema.pick({ WARROOM_RULES: true, PORT: true, WARROOM_PUBLIC_URL: true, WARROOM_DISPLAY_TZ: true, WARROOM_BOARD_ALL: true }), env);
   const port = e.PORT ?? 3000;
   return {
     rulesOverride: e.WARROOM_RULES,
     port,
     publicUrl: e.WARROOM_PUBLIC_URL ?? `http://127.0.0.1:${port}`,
     displayZone: e.WARROOM_DISPLAY_TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    boardAll: e.WARROOM_BOARD_ALL ?? [],
   };
 }
 
@@ -234,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.WARROOM_CLAIM_LEASE_S ? { claimLeaseMs: e.WARROOM_CLAIM_LEASE_S * 1000 } : {}),
     port: e.PORT ?? 3000,
     publicUrl: e.WARROOM_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT ?? 3000}`,
+    boardAll: e.WARROOM_BOARD_ALL ?? [],
     slack: e.SLACK_BOT_TOKEN
       ? {
           botToken: e.SLACK_BOT_TOKEN,

@@ -1,8 +1,5 @@
 import type { ChatPort } from "../bot/adapter.js";
 import type { Incident, RoleName } from "../incidents/model.js";
-import type { RulePack } from "../rules/pack.js";
-import type { Store } from "../store/sql.js";
-import { holdsRoleAnywhere } from "../store/repos/board.js";
 import type { BoardViewer } from "./auth.js";
 
 /** An incident with its roles, where they could be read. */
@@ -11,23 +8,21 @@ export interface Visible {
   snapshot?: { roles: Partial<Record<RoleName, string>> };
 }
 
-/** The rule pack's entry naming who sees every incident on the board. */
-export const SEE_ALL_RIGHT = "board_all";
-
 /** Platforms answer membership over the network: an answer is reused this long. */
 const MEMBERSHIP_TTL_MS = 60_000;
 
 export interface AccessOptions {
-  store: Store;
-  pack: RulePack;
+  /** Who sees every incident of their platform, `<platform>:<user id>` (WARROOM_BOARD_ALL). */
+  seeAll: readonly string[];
   /** The chat platforms this process is connected to (none for `warroom board` alone). */
   ports: ReadonlyMap<string, ChatPort>;
   now: () => number;
 }
 
 /**
- * Who sees which incident, read-only. The holders of a `board_all` role (compliance, as
- * shipped) on any incident of their platform see every incident. Everyone else sees the
+ * Who sees which incident, read-only. The users the deployment names (WARROOM_BOARD_ALL)
+ * see every incident of their platform: a grant no commander can hand out with a role on a
+ * throwaway incident, and one that ends when the deployment removes it. Everyone else sees the
  * incidents whose channel they are a member of: asked of the platform when this process is
  * connected to it, else (the shell, or `warroom board` on its own) the people the database
  * records in the room, its opener and its role holders, as the shell itself does after a restart.
@@ -37,15 +32,13 @@ export class BoardAccess {
 
   constructor(private readonly o: AccessOptions) {}
 
-  async seesAll(viewer: BoardViewer): Promise<boolean> {
-    const roles = this.o.pack.rights[SEE_ALL_RIGHT] ?? [];
-    if (roles.includes("member")) return true;
-    return this.o.store.read((sql) => holdsRoleAnywhere(sql, viewer.platform, viewer.userId, roles));
+  seesAll(viewer: BoardViewer): boolean {
+    return this.o.seeAll.includes(`${viewer.platform}:${viewer.userId}`);
   }
 
   /** The entries this viewer may see, in the order given. */
   async filter<T extends Visible>(viewer: BoardViewer, entries: T[]): Promise<T[]> {
-    if (await this.seesAll(viewer)) return entries;
+    if (this.seesAll(viewer)) return entries.filter((e) => e.incident.platform === viewer.platform);
     const seen = await Promise.all(entries.map((e) => this.isMember(viewer, e)));
     return entries.filter((_, i) => seen[i]);
   }

@@ -15,6 +15,8 @@ export interface BoardViewer {
 }
 
 export interface Session {
+  /** The session token's hash: what its live streams are keyed by, never the token itself. */
+  id: string;
   viewer: BoardViewer;
   expiresAt: number;
 }
@@ -62,19 +64,24 @@ export class BoardAuth {
       const who = await repo.useLink(sql, hashToken(parsed.data), now);
       if (!who) return undefined;
       await repo.insertSession(sql, hashToken(sessionToken), who, now, now + SESSION_TTL_MS);
-      return { token: sessionToken, session: { viewer: toViewer(who), expiresAt: now + SESSION_TTL_MS } };
+      return { token: sessionToken, session: { id: hashToken(sessionToken), viewer: toViewer(who), expiresAt: now + SESSION_TTL_MS } };
     });
   }
 
   async session(token: unknown): Promise<Session | undefined> {
     const parsed = tokenSchema.safeParse(token);
     if (!parsed.success) return undefined;
-    const row = await this.store.read((sql) => repo.liveSession(sql, hashToken(parsed.data), this.now()));
-    return row ? { viewer: toViewer(row), expiresAt: Number(row.expires_at) } : undefined;
+    const id = hashToken(parsed.data);
+    const row = await this.store.read((sql) => repo.liveSession(sql, id, this.now()));
+    return row ? { id, viewer: toViewer(row), expiresAt: Number(row.expires_at) } : undefined;
   }
 
-  async signOut(token: unknown): Promise<void> {
+  /** End the session; its id (for ending its live streams), when the token was one. */
+  async signOut(token: unknown): Promise<string | undefined> {
     const parsed = tokenSchema.safeParse(token);
-    if (parsed.success) await this.store.tx((sql) => repo.deleteSession(sql, hashToken(parsed.data)));
+    if (!parsed.success) return undefined;
+    const id = hashToken(parsed.data);
+    await this.store.tx((sql) => repo.deleteSession(sql, id));
+    return id;
   }
 }

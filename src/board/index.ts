@@ -17,6 +17,9 @@ export interface BoardOptions {
   displayZone: string;
   feed: ChangeFeed;
   channelLink?: ChannelLinks;
+  /** Who sees every incident of their platform, `<platform>:<user id>` (WARROOM_BOARD_ALL). */
+  seeAll?: readonly string[];
+  log?: (message: string) => void;
 }
 
 export interface Board {
@@ -31,14 +34,21 @@ export interface Board {
 export function createBoard(o: BoardOptions): Board {
   const now = () => o.service.clock.now().toMillis();
   const auth = new BoardAuth(o.service.store, now);
-  const access = new BoardAccess({ store: o.service.store, pack: o.service.pack, ports: o.ports, now });
-  const hub = new SseHub(o.feed);
+  const access = new BoardAccess({ seeAll: o.seeAll ?? [], ports: o.ports, now });
+  const reader = new BoardReader(o.service);
+  // A change reaches only the pages whose viewer may see an incident it touched.
+  const hub = new SseHub(
+    o.feed,
+    () => reader.changedIncidents(),
+    async (viewer, ids) => (await access.filter(viewer, await reader.visible(ids))).length > 0,
+    o.log,
+  );
   const route = boardRoute({
     service: o.service,
     auth,
     access,
     hub,
-    reader: new BoardReader(o.service),
+    reader,
     publicUrl: o.publicUrl,
     displayZone: o.displayZone,
     channelLink: o.channelLink ?? (() => undefined),

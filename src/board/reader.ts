@@ -1,6 +1,7 @@
 import type { ActiveIncident, IncidentService } from "../incidents/service.js";
 import { headIn, verifyChainIn, type ChainCheck } from "../incidents/timeline.js";
 import { incidentsChangedSince, incidentsStamp } from "../store/repos/board.js";
+import type { Visible } from "./access.js";
 
 /** Where the database stood when it was read: the timeline head and the incidents' stamp. */
 interface Mark {
@@ -25,6 +26,7 @@ interface Reading extends Mark {
 export class BoardReader {
   private reading: Reading | undefined;
   private chainCheck: { version: string; value: Promise<ChainCheck> } | undefined;
+  private streamMark: Mark | undefined;
 
   constructor(private readonly service: IncidentService) {}
 
@@ -65,6 +67,38 @@ export class BoardReader {
       for (const entry of await this.service.activeOf(sql, changed)) next.set(entry.incident.id, entry);
       return next;
     });
+  }
+
+  /**
+   * The incidents changed since the last call (the live streams ask once per change): those
+   * with events after the head then. "all" when rows went away behind warroom's back, or
+   * before the first page opened.
+   */
+  async changedIncidents(): Promise<number[] | "all"> {
+    const previous = this.streamMark;
+    const mark = await this.mark();
+    this.streamMark = mark;
+    if (!previous || mark.events < previous.events || mark.incidents < previous.incidents) return "all";
+    if (mark.version === previous.version) return [];
+    // Every change to an incident appends an event (a war room attached later too): the events say which.
+    return this.service.store.read((sql) => incidentsChangedSince(sql, previous.events, null));
+  }
+
+  /** Start counting changes from now (the first live page opened). */
+  async markStreams(): Promise<void> {
+    this.streamMark = await this.mark();
+  }
+
+  /** The incidents as access decides on them: the row and its roles (none when its facts cannot be read). */
+  async visible(ids: number[]): Promise<Visible[]> {
+    const out: Visible[] = [];
+    for (const id of ids) {
+      const incident = await this.service.get(id).catch(() => undefined);
+      if (!incident) continue;
+      const snapshot = await this.service.snapshot(id).catch(() => undefined);
+      out.push({ incident, ...(snapshot ? { snapshot } : {}) });
+    }
+    return out;
   }
 
   async chain(): Promise<ChainCheck> {

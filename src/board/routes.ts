@@ -12,7 +12,8 @@ import { CLIENT_SCRIPT, STYLESHEET } from "./client.js";
 import { DRAFT_DOWNLOADS, downloadFor } from "./downloads.js";
 import { documentContext } from "../report/documents.js";
 import { html, type SafeHtml } from "./html.js";
-import { BodyTooLarge, cookieValue, crossSite, readForm, securityHeaders, send } from "./http.js";
+import { BodyTooLarge, cookieValue, crossSite, readForm, send } from "./http.js";
+import { securityHeaders } from "../http/headers.js";
 import { renderIncident } from "./incident-page.js";
 import { page } from "./layout.js";
 import { ListRenderer } from "./list.js";
@@ -180,6 +181,8 @@ export function boardRoute(o: BoardRouteOptions): HttpRoute {
   async function signIn(r: Request): Promise<void> {
     if (crossSite(r.req)) return refuse(r.res, 403, "Refused", "Sign-in must start from the link itself.");
     const form = await readForm(r.req);
+    const twice = [...new Set(form.keys())].find((k) => form.getAll(k).length > 1);
+    if (twice !== undefined) return refuse(r.res, 400, "Bad request", `The field ${twice.slice(0, 40)} is given twice. Nothing was changed.`);
     const token = parse(r, z.object({ token: z.string().max(200) }).strict(), Object.fromEntries(form));
     if (!token) return;
     const redeemed = await o.auth.redeem(token.token);
@@ -190,7 +193,8 @@ export function boardRoute(o: BoardRouteOptions): HttpRoute {
 
   async function signOut(r: Request): Promise<void> {
     if (crossSite(r.req)) return refuse(r.res, 403, "Refused", "Signing out must start from the board.");
-    await o.auth.signOut(cookieValue(r.req, SESSION_COOKIE));
+    const ended = await o.auth.signOut(cookieValue(r.req, SESSION_COOKIE));
+    if (ended) o.hub.endSession(ended);
     r.res.setHeader("set-cookie", cookie("", 0));
     respondPage(r.res, 200, "Signed out", notice("Signed out", html`<p>You are signed out of the warroom board.</p>`));
   }
@@ -198,7 +202,16 @@ export function boardRoute(o: BoardRouteOptions): HttpRoute {
   async function events(r: Request): Promise<void> {
     const session = await sessionOf(r);
     if (!session || !parse(r, noQuery, r.query, session.viewer)) return;
-    o.hub.attach(r.res, session.expiresAt, now());
+    if (!o.hub.open) await o.reader.markStreams();
+    // From the count to the attach nothing awaits: concurrent requests cannot all slip under the limits.
+    const owner = { sessionId: session.id, address: r.req.socket.remoteAddress ?? "", viewer: session.viewer, endsAt: session.expiresAt };
+    const refusal = o.hub.refusal(owner);
+    if (refusal) {
+      r.res.setHeader("retry-after", "30");
+      return refuse(r.res, 429, "Too many live pages", refusal, session.viewer);
+    }
+    if (r.method === "HEAD") return send(r.res, 200, "text/event-stream; charset=utf-8", "");
+    o.hub.attach(r.res, owner, now());
   }
 
   const asset = (r: Request, type: string, body: string) => {
@@ -216,7 +229,7 @@ export function boardRoute(o: BoardRouteOptions): HttpRoute {
     if (rest === "/signin" && get) return signInPage(r);
     if (rest === "/signin" && r.method === "POST") return signIn(r);
     if (rest === "/signout" && r.method === "POST") return signOut(r);
-    if (rest === "/events" && r.method === "GET") return events(r);
+    if (rest === "/events" && get) return events(r);
     if (m && get) return m[2] ? download(r, m[1] as string) : incidentPage(r, m[1] as string);
     const known = ["", "/signin", "/signout", "/events"].includes(rest) || m !== null;
     if (known) {
@@ -235,9 +248,10 @@ export function boardRoute(o: BoardRouteOptions): HttpRoute {
       const url = new URL(req.url ?? "/", "http://localhost");
       // The public URL may carry a path prefix a proxy strips: the board answers under both.
       const path = url.pathname.startsWith(base) ? url.pathname : `${base}${url.pathname.slice(BOARD_PATH.length)}`;
-      const query: Record<string, string> = {};
+      // A null-prototype record: `__proto__` and `constructor` are parameters like any other (and unknown ones).
+      const query: Record<string, string> = Object.create(null) as Record<string, string>;
       for (const [k, v] of url.searchParams) {
-        if (k in query) return refuse(res, 400, "Bad request", `The parameter ${k.slice(0, 40)} is given twice. Nothing was changed.`);
+        if (Object.hasOwn(query, k)) return refuse(res, 400, "Bad request", `The parameter ${k.slice(0, 40)} is given twice. Nothing was changed.`);
         query[k] = v;
       }
       try {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { securityHeaders } from "./headers.js";
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -92,6 +93,7 @@ export class HttpServer {
 }
 
 function plain(res: ServerResponse, status: number, text: string): void {
+  securityHeaders(res);
   res.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
   res.end(`${text}\n`);
 }

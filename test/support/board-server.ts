@@ -12,9 +12,9 @@ export async function openHttp(): Promise<{ http: HttpServer; origin: string }> 
 }
 
 /** The board of this app, mounted as `warroom start` mounts it, watching the database at `location`. */
-export async function mountBoard(http: HttpServer, origin: string, app: App, location: string): Promise<Board> {
+export async function mountBoard(http: HttpServer, origin: string, app: App, location: string, seeAll: readonly string[] = []): Promise<Board> {
   const feed = await openChangeFeed(app.store, location);
-  const board = createBoard({ service: app.core.service, ports: app.core.ports, publicUrl: new URL(origin), displayZone: "Europe/Berlin", feed });
+  const board = createBoard({ service: app.core.service, ports: app.core.ports, publicUrl: new URL(origin), displayZone: "Europe/Berlin", feed, seeAll });
   http.mount(board.route);
   return board;
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Board } from "../../src/board/index.js";
 import { SESSION_COOKIE } from "../../src/board/routes.js";
 import { mountBoard, openHttp } from "./board-server.js";
+import { healthRoute } from "../../src/http/health.js";
 import { openStore } from "../../src/store/open.js";
 import type { Store } from "../../src/store/sql.js";
 import { harness, textOf, type Engine, type Harness } from "./harness.js";
@@ -26,7 +27,7 @@ export interface BoardFixture {
  * The core as in the harness, on a database other connections can see (a SQLite file or a
  * PostgreSQL database of its own), with the board served on a real port.
  */
-export async function boardFixture(engine: Engine, start = "2026-03-02T09:00:00+08:00"): Promise<BoardFixture> {
+export async function boardFixture(engine: Engine, start = "2026-03-02T09:00:00+08:00", seeAll: readonly string[] = []): Promise<BoardFixture> {
   const { http, origin } = await openHttp();
   let store: Store;
   let location: string;
@@ -43,7 +44,9 @@ export async function boardFixture(engine: Engine, start = "2026-03-02T09:00:00+
     drop = database.drop;
   }
   const h = harness(start, "Europe/Berlin", store, { publicUrl: origin });
-  const board = await mountBoard(http, origin, h.app, location);
+  const board = await mountBoard(http, origin, h.app, location, seeAll);
+  // The port is shared with the health check, as in warroom start.
+  http.mount(healthRoute(() => h.app.health()));
   const get = (path: string, cookie?: string, init: RequestInit = {}) =>
     fetch(`${origin}${path}`, { redirect: "manual", ...init, headers: { ...(cookie ? { cookie } : {}), ...(init.headers as Record<string, string> | undefined) } });
   const f: BoardFixture = {

@@ -72,22 +72,6 @@ export async function pruneExpired(sql: Sql, now: number): Promise<void> {
 }
 
 /**
- * Whether the user holds one of these roles on any incident of their platform: the board's
- * "sees everything" right is given by roles, as every other right is.
- */
-export async function holdsRoleAnywhere(sql: Sql, platform: string, userId: string, roles: readonly string[]): Promise<boolean> {
-  if (!roles.length) return false;
-  const row = await sql.get<{ one: number }>(
-    `SELECT 1 AS one FROM roles r JOIN incidents i ON i.id = r.incident_id
-     WHERE i.platform = ? AND r.user_id = ? AND r.role IN (${roles.map(() => "?").join(", ")}) LIMIT 1`,
-    platform,
-    userId,
-    ...roles,
-  );
-  return row !== undefined;
-}
-
-/**
  * How many incidents there are, how many have their channel, and when the latest changed:
  * with the timeline head, whether a reading still holds. Attaching a channel is the one
  * change without a timeline event (where a room lives is not incident state); the count
