@@ -11,6 +11,7 @@ import { SESSION_TTL_MS, type BoardAuth, type BoardViewer, type Session } from "
 import { CLIENT_SCRIPT, STYLESHEET } from "./client.js";
 import { DRAFT_DOWNLOADS, downloadFor } from "./downloads.js";
 import { documentContext } from "../report/documents.js";
+import { RendererBusyError } from "../report/pdf-pool.js";
 import { html, type SafeHtml } from "./html.js";
 import { BodyTooLarge, cookieValue, crossSite, readForm, send } from "./http.js";
 import { securityHeaders } from "../http/headers.js";
@@ -258,6 +259,10 @@ export function boardRoute(o: BoardRouteOptions): HttpRoute {
         await dispatch({ req, res, path, query, method: (req.method ?? "GET").toUpperCase() });
       } catch (err) {
         if (err instanceof BodyTooLarge) return refuse(res, 413, "Too large", "That request is larger than the board accepts.");
+        if (err instanceof RendererBusyError && !res.headersSent) {
+          res.setHeader("retry-after", "5");
+          return refuse(res, 503, "Busy", err.message);
+        }
         throw err;
       }
     },

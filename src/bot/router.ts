@@ -8,6 +8,7 @@ import type { Incident, RoleName } from "../incidents/model.js";
 import { FactsError } from "../rules/facts.js";
 import { isBusyError, DatabaseBusyError, DatabaseUnavailableError } from "../store/db.js";
 import { errorReply } from "./replies.js";
+import { RendererBusyError } from "../report/pdf-pool.js";
 import { cleanActor, cleanText, cleanValues, userText } from "./sanitize.js";
 import { clipEchoes, COMMAND_TEXT_LIMIT, echo, ECHO_LIMIT, FORM_VALUE_LIMIT } from "../limits.js";
 
@@ -76,6 +77,7 @@ function toReply(core: Core, err: unknown, usage?: string): Reply {
   if (err instanceof FactsError) return errorReply(clipEchoes(err.message), usage);
   if (err instanceof IncidentError || err instanceof PermissionError) return errorReply(clipEchoes(err.message));
   if (err instanceof DatabaseBusyError || isBusyError(err)) return errorReply(new DatabaseBusyError().message);
+  if (err instanceof RendererBusyError) return errorReply(err.message);
   if (err instanceof DatabaseUnavailableError) {
     core.log.error(`database unreachable: ${err.cause instanceof Error ? err.cause.message : String(err.cause)}`);
     return errorReply(err.message);

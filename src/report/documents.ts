@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import type { Attachment } from "../bot/message.js";
 import type { Draft, Lang } from "./draft.js";
-import { formLayout, pageLabel, type DocumentContext } from "./layout.js";
+import { formLayout, type DocumentContext } from "./layout.js";
 import type { Templates } from "./templates.js";
 import type { IncidentSnapshot } from "../incidents/model.js";
 import type { IncidentService } from "../incidents/service.js";
@@ -35,7 +35,7 @@ export async function renderDocument(d: Draft, t: Templates, options: { format: 
   const content =
     options.format === "docx"
       ? await (await import("./docx.js")).renderDocx(sections, { title })
-      : await (await import("./pdf.js")).renderPdf(sections, { title, pageLabel: (n) => pageLabel(t, pageLang, n), createdAt: DateTime.fromISO(d.generated_at).toJSDate() });
+      : await (await import("./pdf-pool.js")).renderPdfOffThread(sections, { title, pageLang, createdAt: DateTime.fromISO(d.generated_at).toJSDate() });
   return { filename: documentName(d, options.format, options.lang), content, mime: FILE_MIME[options.format], title };
 }
 

@@ -44,6 +44,12 @@ export interface Draft {
   channels: { id: string; zh: string; en: string; contact_zh: string | null; contact_en: string | null; verify: boolean }[];
   resolved_at: string | null;
   final_due_at: string | null;
+  /**
+   * Who reports: the first line of the incident report's item 1, which names the operator
+   * first. The same for every report kind (the summary's items and a supplementary report's
+   * owed items need not include item 1).
+   */
+  reporting_unit: string | null;
   items: DraftItem[];
   missing_items: string[];
   developments: { at: string; text: string }[];
@@ -53,6 +59,13 @@ export interface Draft {
 
 const cst = (pack: RulePack, iso: string | null): string | null =>
   iso ? DateTime.fromISO(iso, { zone: "utc" }).setZone(pack.authority_zone).toISO({ suppressMilliseconds: true }) : null;
+
+/** The first line of item 1 of the incident report, at most 200 characters. */
+function reportingUnit(pack: RulePack, snap: IncidentSnapshot): string | null {
+  const first = pack.report_items.find((i) => i.number === 1);
+  const line = first ? snap.items[first.id]?.split("\n")[0]?.trim() : undefined;
+  return line ? [...line].slice(0, 200).join("") : null;
+}
 
 /** Which report is owed next: what `/incident report` and `submitted` default to. */
 export function nextReportKind(snap: IncidentSnapshot): SubmissionKind {
@@ -113,6 +126,7 @@ export function buildDraft(pack: RulePack, t: Templates, snap: IncidentSnapshot,
     channels: pack.channels.map((c) => ({ id: c.id, zh: c.zh, en: c.en, contact_zh: c.contact?.zh ?? null, contact_en: c.contact?.en ?? null, verify: c.verify === true })),
     resolved_at: cst(pack, snap.incident.resolvedAt),
     final_due_at: cst(pack, snap.incident.finalDueAt),
+    reporting_unit: reportingUnit(pack, snap),
     items,
     missing_items: [...items.filter((i) => i.missing).map((i) => i.id), ...items.flatMap((i) => (i.details ?? []).filter((x) => x.value === null).map((x) => x.id))],
     developments:

@@ -48,12 +48,6 @@ export interface DocumentContext {
 
 const when = (iso: string | null) => (iso ? `${DateTime.fromISO(iso, { setZone: true }).toFormat("yyyy-MM-dd HH:mm")} CST` : null);
 
-/** Item 1 names the operator first: its first line is the reporting unit. */
-function reportingUnit(d: Draft): string | null {
-  const first = d.items.find((i) => i.number === 1)?.value?.split("\n")[0]?.trim();
-  return first ? first.slice(0, 200) : null;
-}
-
 function section(d: Draft, t: Templates, lang: "zh" | "en", ctx: DocumentContext): FormSection {
   const L = (key: string) => label(t, key)[lang];
   const missing = t.missing[lang];
@@ -62,7 +56,7 @@ function section(d: Draft, t: Templates, lang: "zh" | "en", ctx: DocumentContext
   const level = d.provisional ? `${d.level[lang]} (${L("provisional")})` : d.level[lang];
   const criteria = d.criteria.map((c) => (c.confirmed ? c[lang] : `${c[lang]} (${L("unconfirmed")})`)).join(sep);
   const header: FormRow[] = [
-    row("reporting_unit", reportingUnit(d)),
+    row("reporting_unit", d.reporting_unit),
     row("incident", `#${d.incident.id} ${d.incident.title}`),
     row("level", criteria ? `${level}${sep}${L("criteria")}${lang === "zh" ? "：" : ": "}${criteria}` : level),
     row("aware_at", when(d.aware_at)),
