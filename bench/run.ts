@@ -159,6 +159,7 @@ async function main(): Promise<void> {
   out.push(...(await optional("./discord.js", "benchDiscord")));
   out.push(...(await optional("./feishu.js", "benchFeishu")));
   out.push(...(await optional("./board.js", "benchBoard")));
+  out.push(...(await optional("./pdf-health.js", "benchPdfHealth")));
   // Last: starting and stopping a PostgreSQL cluster loads the machine, which would disturb the latency figures above.
   out.push(...(await optional("./postgres.js", "benchPostgres")));
   process.stdout.write(`${out.join("\n")}\n`);
