@@ -437,17 +437,26 @@ async function openTargetStore(target: DbTarget) {
 async function cmdBoard(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
-    options: { db: { type: "string" }, link: { type: "string" }, platform: { type: "string" }, name: { type: "string" } },
+    options: { db: { type: "string" }, link: { type: "string", multiple: true }, platform: { type: "string", multiple: true }, name: { type: "string", multiple: true } },
     allowPositionals: true,
   });
   if (positionals.length) throw new CliError(`board takes no arguments (got "${positionals[0]?.slice(0, 40)}")\n${USAGE}`);
+  // One link for one user: a second --link (or --platform, --name) is a mistake, not an override.
+  const once = (name: "link" | "platform" | "name"): string | undefined => {
+    const given = values[name];
+    if (given && given.length > 1) throw new CliError(`--${name} is given ${given.length} times: one link is for one user`);
+    return given?.[0];
+  };
+  const link = once("link");
+  const platform = once("platform");
+  const name = once("name");
   const config = loadBoardConfig();
   const target = dbTarget(values.db);
-  if (values.link === undefined) {
-    if (values.platform !== undefined || values.name !== undefined) throw new CliError("--platform and --name go with --link");
+  if (link === undefined) {
+    if (platform !== undefined || name !== undefined) throw new CliError("--platform and --name go with --link");
     return serveBoard(config, target);
   }
-  const parsed = parseLinkRequest({ user: values.link, platform: values.platform, name: values.name });
+  const parsed = parseLinkRequest({ user: link, platform, name });
   if (!parsed.success) throw new CliError(parsed.error);
   const store = await openTargetStore(target);
   try {

@@ -1,4 +1,4 @@
-import type { Actor, BotHandlers, FormResult } from "../../src/bot/adapter.js";
+import type { Actor, BotHandlers, FormResult, Reply } from "../../src/bot/adapter.js";
 import type { Logger } from "../../src/bot/core.js";
 import { takeTurns } from "../shared/turns.js";
 import { within } from "../shared/within.js";
@@ -12,6 +12,13 @@ import { commandText } from "./text.js";
 import { describe, explain } from "./errors.js";
 import { PLATFORM } from "./port.js";
 import { admit, type GateOptions } from "./receiver.js";
+
+/** What the core answers a refused submission with: private, in the danger tone, and no form to show next. */
+function isRefusal(reply: Reply): boolean {
+  return reply.ephemeral && reply.message?.tone === "danger" && !reply.form;
+}
+
+const refusalText = (reply: Reply) => (reply.message?.text ?? "").replace(/^⚠️\s*/, "");
 
 export interface HandlerDeps {
   router: BotHandlers;
@@ -97,7 +104,9 @@ export function feishuHandlers(d: HandlerDeps): Record<"im.message.receive_v1" |
       values,
       context: { channelId: ref.c, ...(ref.i ? { incidentId: ref.i } : {}) },
     });
-    const answer = async (result: FormResult): Promise<CardAnswer> => {
+    const answer = async (answered: FormResult): Promise<CardAnswer> => {
+      // A refusal (not a member, a time the incident cannot take) is the form's failure too: the card comes back with it, the values kept.
+      const result: FormResult = answered.ok && isRefusal(answered.reply) ? { ok: false, errors: { Refused: refusalText(answered.reply) } } : answered;
       if (!result.ok) {
         if (shown) return { ...toast("error", "Some fields need fixing; nothing was applied."), card: { type: "raw", data: renderFormCard({ ...shown, values: { ...shown.values, ...defined(values) } }, result.errors, ref.t) } };
         const lines = describeErrors(result.errors);
@@ -116,7 +125,8 @@ export function feishuHandlers(d: HandlerDeps): Record<"im.message.receive_v1" |
     // Too slow for Feishu's window: the card says so, the outcome follows as a message.
     void pending
       .then(async (result) => {
-        if (result.ok) await d.delivery.deliver(result.reply, t);
+        if (result.ok && isRefusal(result.reply)) await d.delivery.ephemeral({ text: `⚠️ The form was not saved: ${refusalText(result.reply)}`, tone: "danger" }, t);
+        else if (result.ok) await d.delivery.deliver(result.reply, t);
         else await d.delivery.ephemeral({ text: `⚠️ The form was not saved:\n${describeErrors(result.errors).join("\n")}`, tone: "danger" }, t);
       })
       .catch((err: unknown) => failed(t, `form ${ref.f}`, err));

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Button, Field, Message, Tone } from "../../src/bot/message.js";
-import { escapeMarkdown, toCardMarkdown, truncate } from "./text.js";
+import { escapeMarkdown, isOpenId, toCardMarkdown, truncate } from "./text.js";
 
 /** A card element (card JSON 2.0); plain objects, serialised into the message content. */
 export type Element = Record<string, unknown> & { tag: string };
@@ -77,7 +77,8 @@ export interface RenderOptions {
 
 /** A neutral Message as an interactive card; `text` is the notification preview. */
 export function renderCard(m: Message, o: RenderOptions = {}): Card {
-  const mentions = m.mentions ?? [];
+  // Only open_ids ping: a user id typed as `all` must never become <at id=all>, which notifies everyone.
+  const mentions = (m.mentions ?? []).filter(isOpenId);
   const elements: Element[] = [];
   // Without a body the text is the content: a card shows no notification fallback.
   const bodyText = m.body ?? (!m.fields?.length ? m.text : undefined);

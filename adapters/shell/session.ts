@@ -10,6 +10,9 @@ import type { ShellPort } from "./port.js";
 import { renderText } from "./render.js";
 import { cleanText } from "../../src/bot/sanitize.js";
 
+/** The room the shell starts in: not an incident channel. */
+const GENERAL = "general";
+
 interface ActiveForm {
   request: FormRequest;
   fields: FormField[];
@@ -47,7 +50,7 @@ export function parseStep(text: string): Duration | undefined {
  * prints replies. Forms are asked field by field, so scripts can fill them too.
  */
 export class ShellSession {
-  private channel = "general";
+  private channel = GENERAL;
   private form: ActiveForm | undefined;
 
   constructor(
@@ -105,17 +108,20 @@ export class ShellSession {
         if (!arg) this.write("usage: /as <user>");
         else this.user = arg.replace(/^@/, "");
         return true;
-      case "/join":
-        if (!this.port.has(arg.replace(/^#/, ""))) this.write(`no channel #${arg}; /channels lists them`);
-        else this.channel = arg.replace(/^#/, "");
+      case "/join": {
+        const name = arg.replace(/^#/, "");
+        // #general is the shell's own room, listed by /channels beside the rooms the bot made.
+        if (name !== GENERAL && !this.port.has(name)) this.write(`no channel #${arg}; /channels lists them`);
+        else this.channel = name;
         return true;
+      }
       case "/invite":
         if (!arg) this.write("usage: /invite <user>");
         else if (this.port.addMember(this.channel, arg.replace(/^@/, ""))) this.write(`-- ${arg} joined #${this.channel}`);
         else this.write(`#${this.channel} is not a channel the bot made; nothing to invite to`);
         return true;
       case "/channels":
-        this.write(["#general", ...this.port.names().map((n) => `#${n}`)].join("\n"));
+        this.write([`#${GENERAL}`, ...this.port.names().map((n) => `#${n}`)].join("\n"));
         return true;
       case "/help":
         this.write(SHELL_HELP);

@@ -10,7 +10,7 @@ import { isBusyError, DatabaseBusyError, DatabaseUnavailableError } from "../sto
 import { errorReply } from "./replies.js";
 import { RendererBusyError } from "../report/pdf-pool.js";
 import { cleanActor, cleanText, cleanValues, userText } from "./sanitize.js";
-import { clipEchoes, COMMAND_TEXT_LIMIT, echo, ECHO_LIMIT, FORM_VALUE_LIMIT } from "../limits.js";
+import { charCount, clipEchoes, COMMAND_TEXT_LIMIT, echo, ECHO_LIMIT, FORM_VALUE_LIMIT } from "../limits.js";
 
 export interface CommandContext {
   core: Core;
@@ -171,7 +171,7 @@ export class Router implements BotHandlers {
   }
 
   async command(raw: CommandInput): Promise<Reply> {
-    if (raw.text.length > COMMAND_TEXT_LIMIT) {
+    if (charCount(raw.text, COMMAND_TEXT_LIMIT) > COMMAND_TEXT_LIMIT) {
       return errorReply(`The command is too long: at most ${COMMAND_TEXT_LIMIT.toLocaleString("en-US")} characters. Nothing was changed.`);
     }
     const input: CommandInput = { ...raw, actor: cleanActor(raw.actor), text: userText(raw.text, { multiline: true }) };
@@ -222,7 +222,7 @@ export class Router implements BotHandlers {
   }
 
   async submitForm(raw: FormSubmission): Promise<FormResult> {
-    const oversized = Object.entries(raw.values).filter(([, v]) => v !== undefined && v.length > FORM_VALUE_LIMIT);
+    const oversized = Object.entries(raw.values).filter(([, v]) => v !== undefined && charCount(v, FORM_VALUE_LIMIT) > FORM_VALUE_LIMIT);
     if (oversized.length) {
       return { ok: false, errors: Object.fromEntries(oversized.map(([k]) => [k, `Too long: at most ${FORM_VALUE_LIMIT.toLocaleString("en-US")} characters.`])) };
     }

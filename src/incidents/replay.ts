@@ -27,6 +27,7 @@ import type { FactValue, Facts } from "../rules/facts.js";
 import { allEventsIn, type TimelineEvent } from "./timeline.js";
 import { reportClockFor } from "./service.js";
 import { warningsCheck } from "./replay-warnings.js";
+import { echo } from "../limits.js";
 import type { IncidentStatus, Reportability } from "./model.js";
 
 export interface ReplayedSubmission {
@@ -549,7 +550,7 @@ async function stateRows(sql: Sql): Promise<Record<(typeof STATE_TABLES)[number]
 function shown(value: unknown): string {
   if (value === undefined || value === null) return "nothing";
   const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+  return echo(text, 80);
 }
 
 /** One line: the incident, what disagrees, what the timeline implies and what the table holds. */

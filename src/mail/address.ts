@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { echo } from "../limits.js";
 
 /** At most this many recipients of one filing: a report goes to an office, not a list. */
 export const MAX_RECIPIENTS = 10;
@@ -13,7 +14,7 @@ const UNSAFE = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const shown = (s: string) => JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s);
+const shown = (s: string) => JSON.stringify(echo(s, 60));
 
 /** One address, as typed in `--to` or a variable. */
 export function parseAddress(text: string): Parsed<string> {

@@ -4,12 +4,13 @@ import type Mail from "nodemailer/lib/mailer/index.js";
 import type { MailConfig } from "../config.js";
 
 import { MailError } from "./errors.js";
+import { echo } from "../limits.js";
 import type { Outgoing, Sent } from "./types.js";
 
 const addressOf = (a: string | Mail.Address | undefined): string => (a === undefined ? "" : typeof a === "string" ? a : (a.address ?? ""));
 
 /** Server text reaches chat: one short line, nothing that could format or ping. */
-const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim().slice(0, 200);
+const oneLine = (s: string) => echo(s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim(), 200);
 
 function options(o: Outgoing): Mail.Options {
   return {

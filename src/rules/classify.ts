@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import type { Condition, Criterion, DeadlineRule, Level, RulePack } from "./pack.js";
 import type { FactValue, Facts } from "./facts.js";
+import { withImplied } from "./conflicts.js";
 
 export interface FiredCriterion {
   id: string;
@@ -181,7 +182,8 @@ function stillOpen(c: Criterion, facts: Facts): string[] | undefined {
  * Unknown facts that could still make the incident reportable (empty once a reportable
  * level is reached or every reportable criterion is known not to fire), in the pack's order.
  */
-export function reportabilityFacts(pack: RulePack, facts: Facts): string[] {
+export function reportabilityFacts(pack: RulePack, typed: Facts): string[] {
+  const facts = withImplied(pack, typed);
   const reportable = new Set(pack.levels.filter((l) => l.reportable).map((l) => l.id));
   const out = new Set<string>();
   for (const c of pack.criteria) {
@@ -199,7 +201,9 @@ export function reportabilityFacts(pack: RulePack, facts: Facts): string[] {
  * or reportability is open; `missing` names every unknown fact that could raise the level,
  * make the incident reportable, decide the deadline, or fix it (aware_at).
  */
-export function classify(pack: RulePack, facts: Facts): Classification {
+export function classify(pack: RulePack, typed: Facts): Classification {
+  // A fact the others settle (a CII outage once CII is ruled out) is not waited for.
+  const facts = withImplied(pack, typed);
   const fired = pack.criteria.filter((c) => conditionsOf(c).every((cond) => evalCondition(cond, facts) === true)).map((c) => firedCriterion(pack, c, facts));
   fired.sort((a, b) => rankOf(pack, b.level) - rankOf(pack, a.level));
   const level = fired.length ? levelById(pack, (fired[0] as FiredCriterion).level) : floorLevel(pack);

@@ -27,3 +27,18 @@ export function assertConsistent(pack: RulePack, facts: Facts, touched: readonly
     );
   }
 }
+
+/**
+ * Facts the others already settle: where a conflict says `when` rules out `and` (cii_affected
+ * =false rules out a CII outage above 0 minutes), an unknown `and` fact can only hold the
+ * largest value `and` leaves open, so it is moot and nobody is asked for it. Only `gt` bounds
+ * imply a value (the bound itself: the strictest one possible); the facts typed stay as typed.
+ */
+export function withImplied(pack: RulePack, facts: Facts): Facts {
+  let out = facts;
+  for (const c of pack.conflicts) {
+    if (c.and.gt === undefined || facts[c.and.fact] !== undefined || evalCondition(c.when, facts) !== true) continue;
+    out = { ...out, [c.and.fact]: c.and.gt };
+  }
+  return out;
+}
