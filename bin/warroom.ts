@@ -7,15 +7,19 @@
  *   warroom verify [--db <file>] [--head] [--expect-head <events>:<hash>]
  *   warroom repair-schema [--db <file>]
  *   warroom board [--db <file>] | warroom board --link <user> [--platform shell|slack|discord|feishu] [--name <name>]
+ *   warroom rules [show [<sha256>] [--out FILE]] | warroom rules list   (the rule packs applied and recorded)
  *   warroom discord-register
  * start, draft, verify and board use --db, else WARROOM_DB, else .warroom/warroom.db.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadBoardConfig, loadConfig, loadDbPath, loadRulesOverride, ConfigError, DEFAULT_DB_PATH, type Config } from "../src/config.js";
-import { loadRulePack, RulePackError } from "../src/rules/pack.js";
+import { loadLegacyPack, loadRulePack, RulePackError } from "../src/rules/pack.js";
 import { parseFacts, FactsError } from "../src/rules/facts.js";
 import { classify } from "../src/rules/classify.js";
+import { describeRules, packRecord, rulesIdentity } from "../src/rules/identity.js";
+import { allPacks, incidentsPerPack, packBySha } from "../src/store/repos/rules.js";
+import { classificationNotes } from "../src/report/reasons.js";
 import { assertConsistent } from "../src/rules/conflicts.js";
 import { SqliteStore } from "../src/store/sqlite/store.js";
 import { isPostgresUrl, openStore } from "../src/store/open.js";
@@ -57,6 +61,8 @@ const USAGE = `usage:
   warroom repair-schema [--db <file>]
   warroom board [--db <file>]
   warroom board --link <user id> [--platform shell|slack|discord|feishu] [--name <display name>] [--db <file>]
+  warroom rules show [<sha256>] [--out FILE] [--db <file>]
+  warroom rules list [--db <file>]
   warroom discord-register`;
 
 function readInput(file: string | undefined): string {
@@ -115,7 +121,7 @@ function cmdClassify(args: string[]): void {
   if (typeof aware === "string" && isInFuture(systemClock, { toMillis: () => Date.parse(aware) })) {
     throw new CliError("aware_at: the time of awareness cannot be in the future");
   }
-  const result = classify(pack, facts);
+  const result = { ...classify(pack, facts), rules: rulesIdentity(pack), notes: classificationNotes(facts) };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
@@ -147,11 +153,12 @@ async function cmdDraft(args: string[]): Promise<void> {
   if (!(DRAFT_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format takes ${DRAFT_FORMATS.join(", ")}`);
   if (values.kind && !(SUBMISSION_KINDS as readonly string[]).includes(values.kind)) throw new CliError(`--kind takes ${SUBMISSION_KINDS.join(", ")}`);
   if (values.out !== undefined && !values.out.trim()) throw new CliError("--out takes a file name");
-  const pack = loadRulePack(loadRulesOverride());
+  const override = loadRulesOverride();
+  const pack = loadRulePack(override);
   const target = dbTarget(values.db);
   const store = await openTargetStore(target);
   try {
-    const service = new IncidentService(store, pack, systemClock);
+    const service = new IncidentService(store, pack, systemClock, { legacyPack: () => loadLegacyPack(override) });
     const snap = await service.snapshot(id);
     const t = loadTemplates();
     const draft = buildDraft(pack, t, snap, (values.kind as SubmissionKind | undefined) ?? nextReportKind(snap), systemClock.now());
@@ -201,7 +208,9 @@ async function cmdVerify(args: string[]): Promise<void> {
   const expectText = values["expect-head"];
   const expected = expectText === undefined ? undefined : parseHead(expectText);
   if (expectText !== undefined && !expected) throw new CliError("--expect-head takes <events>:<hash>, as printed by warroom verify --head");
-  const pack = loadRulePack(loadRulesOverride());
+  // Incidents name the packs that judged them, held in the database; those that name none were
+  // judged before packs were recorded, under the release of then (with the deployment's override).
+  const legacy = loadLegacyPack(loadRulesOverride());
   const store = await openForVerify(dbTarget(values.db));
   const fail = (line: string) => {
     process.stdout.write(`${line}\n`);
@@ -223,7 +232,7 @@ async function cmdVerify(args: string[]): Promise<void> {
       if (problem) return fail(`${problem}; timeline intact: ${check.events} events${schema.headKept ? "" : " (no head stored)"}`);
       let state: Awaited<ReturnType<typeof crossCheck>>;
       try {
-        state = await crossCheck(sql, pack);
+        state = await crossCheck(sql, legacy);
       } catch (err) {
         if (damaged(err)) throw err;
         return fail(`state could not be checked: ${(err as Error).message.split("\n")[0]}`);
@@ -360,6 +369,13 @@ async function cmdStart(args: string[]): Promise<void> {
     await app.close();
     await store?.close();
   };
+  // Before anything is served: open incidents judged under other rules are judged again under these.
+  try {
+    await app.adoptRules();
+  } catch (err) {
+    await closeApp();
+    throw err;
+  }
   if (!chat) {
     await runShell({ app, input: process.stdin, output: process.stdout, user: values.user ?? process.env.USER ?? "you", clock, live: !clock, filesDir: values.files ?? DEFAULT_FILES_DIR });
     await closeApp();
@@ -471,7 +487,7 @@ async function serveBoard(config: ReturnType<typeof loadBoardConfig>, target: Db
   const pack = loadRulePack(config.rulesOverride);
   loadTemplates();
   const store = await openTargetStore(target);
-  const service = new IncidentService(store, pack, systemClock);
+  const service = new IncidentService(store, pack, systemClock, { legacyPack: () => loadLegacyPack(config.rulesOverride) });
   const http = new HttpServer((m) => consoleLogger.error(m));
   http.mount(healthRoute(async () => ({ backend: store.dialect, database: await store.ping() })));
   let board: Board | undefined;
@@ -492,6 +508,62 @@ async function serveBoard(config: ReturnType<typeof loadBoardConfig>, target: Db
   };
   process.once("SIGINT", () => void stop());
   process.once("SIGTERM", () => void stop());
+}
+
+/**
+ * `warroom rules`: under which rules was this decided? `show` prints a pack's exact JSON: one
+ * recorded in the database, by its hash (or a prefix of 12 or more, as cards show it), or
+ * without a hash the pack this warroom applies now. The SHA-256 is of that text as printed,
+ * without the final line break (`--out` writes it byte for byte). `list` names every pack the
+ * database holds and how many incidents each judges.
+ */
+async function cmdRules(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { db: { type: "string" }, out: { type: "string" } } });
+  const [verb = "show", ref, ...extra] = positionals;
+  if (extra.length) throw new CliError(`rules ${verb} takes at most one hash\n${USAGE}`);
+  const current = loadRulePack(loadRulesOverride());
+  if (verb === "show" && ref === undefined) {
+    if (values.db !== undefined) throw new CliError("rules show without a hash prints the rules this warroom applies; --db goes with a hash");
+    return writeRules(packRecord(current).content, values.out);
+  }
+  if (verb === "show") {
+    const wanted = (ref ?? "").toLowerCase();
+    if (!/^[0-9a-f]{12,64}$/.test(wanted)) throw new CliError(`"${(ref ?? "").slice(0, 70)}" is not a rule pack hash (12 to 64 hex digits, as warroom rules list prints them)`);
+    const store = await openTargetStore(dbTarget(values.db));
+    try {
+      const rows = await store.read(async (sql) => (wanted.length === 64 ? [await packBySha(sql, wanted)].filter((r) => r !== undefined) : (await allPacks(sql)).filter((r) => r.sha256.startsWith(wanted))));
+      if (rows.length > 1) throw new CliError(`${wanted} is the start of ${rows.length} recorded packs: give more of the hash`);
+      const row = rows[0];
+      if (row) return writeRules(row.content, values.out);
+      if (rulesIdentity(current).sha256.startsWith(wanted)) return writeRules(packRecord(current).content, values.out);
+      throw new CliError(`no rule pack ${wanted} is recorded in ${store.location}`);
+    } finally {
+      await store.close();
+    }
+  }
+  if (verb !== "list" || ref !== undefined || values.out !== undefined) throw new CliError(`unknown rules subcommand "${verb.slice(0, 40)}"\n${USAGE}`);
+  const store = await openTargetStore(dbTarget(values.db));
+  try {
+    const { rows, counts } = await store.read(async (sql) => ({ rows: await allPacks(sql), counts: await incidentsPerPack(sql) }));
+    const judges = (sha: string | null) => {
+      const c = counts.get(sha) ?? { open: 0, closed: 0 };
+      return `judges ${c.open} open and ${c.closed} closed incident(s)`;
+    };
+    const lines = rows.map((r) => `${r.sha256}  ${r.pack_id} ${r.version}  recorded ${r.recorded_at}  from ${r.origin}  ${judges(r.sha256)}${r.sha256 === rulesIdentity(current).sha256 ? "  (applied now)" : ""}`);
+    if (!rows.some((r) => r.sha256 === rulesIdentity(current).sha256)) lines.push(`${describeRules(rulesIdentity(current))}  applied now, not yet recorded (nothing judged under it yet)`);
+    if (counts.has(null)) lines.push(`(none recorded)  ${judges(null)}: judged before rule packs were recorded, under ${describeRules(rulesIdentity(loadLegacyPack(loadRulesOverride())))}`);
+    process.stdout.write(`${lines.join("\n")}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+function writeRules(content: string, out: string | undefined): void {
+  if (out === undefined) process.stdout.write(`${content}\n`);
+  else {
+    if (!out.trim()) throw new CliError("--out takes a file name");
+    writeOut(out, content);
+  }
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -517,6 +589,8 @@ async function main(argv: string[]): Promise<void> {
       return cmdRepairSchema(args);
     case "board":
       return cmdBoard(args);
+    case "rules":
+      return cmdRules(args);
     case "discord-register":
       return cmdDiscordRegister();
     case undefined:

@@ -8,7 +8,7 @@ import { factsForm, factsFormValues, parseFactsForm, FORM_IDS } from "./forms.js
 import { incidentOf, levelName, present, snapshotOf, who } from "./shared.js";
 import { reportState } from "../src/report/card.js";
 import { fill, label, loadTemplates } from "../src/report/templates.js";
-import { clockReasons, revocationNote } from "../src/report/reasons.js";
+import { classificationNotes, clockReasons, revocationNote } from "../src/report/reasons.js";
 import type { Actor } from "../src/bot/adapter.js";
 import type { Incident } from "../src/incidents/model.js";
 
@@ -28,7 +28,11 @@ export async function applyFacts(core: Core, incident: Incident, actor: Actor, u
       ? `Level: ${levelName(core, after.level)}${snapshot.incident.provisional ? " so far (provisional)" : ""}.`
       : `Level: ${levelName(core, before.level)} → ${levelName(core, after.level)}.`,
   );
-  for (const c of after.criteria) lines.push(`• ${c.text_en} — ${c.fact} = ${String(c.value)} (threshold ${JSON.stringify(c.threshold)})${c.confirmed ? "" : " — threshold unconfirmed: verify against the official text"}`);
+  for (const c of after.criteria) {
+    const reading = c.interpretation ? ` — ${label(t, "stricter_reading").en}: ${c.interpretation.en}` : "";
+    lines.push(`• ${c.text_en} — ${c.fact} = ${String(c.value)} (threshold ${JSON.stringify(c.threshold)}; ${c.source})${c.confirmed ? "" : " — threshold unconfirmed: verify against the official text"}${reading}`);
+  }
+  lines.push(...classificationNotes(snapshot.facts).map((n) => n.en));
   if (change.revoked) lines.push(...revocationNote(core.pack, snapshot, o.now).map((n) => n.en));
   if (change.levelChangedAfterFiling) {
     lines.push(fill(label(t, "level_changed_after_filing"), { from: levelName(core, before.level), to: levelName(core, after.level) }).en);

@@ -25,7 +25,9 @@ export function factsForm(pack: RulePack): FormDef {
   const groups = new Map(pack.fact_groups.map((g) => [g.id, g]));
   const fields: FormField[] = pack.facts.map((f): FormField => {
     const group = groups.get(f.group);
-    const base = { name: f.name, label: { en: f.en, zh: f.zh }, hint: CLEARABLE_HINT, group: group ? { en: group.en, zh: group.zh } : undefined };
+    // What the fact stands for in the law comes after how to leave it unknown: narrow forms cut hints short.
+    const hint = f.help ? { en: `${CLEARABLE_HINT.en}. ${f.help.en}`, zh: `${CLEARABLE_HINT.zh}。${f.help.zh}` } : CLEARABLE_HINT;
+    const base = { name: f.name, label: { en: f.en, zh: f.zh }, hint, group: group ? { en: group.en, zh: group.zh } : undefined };
     switch (f.type) {
       case "number":
         return { ...base, type: "number" };

@@ -24,7 +24,7 @@ export const status: CommandDef = {
 export const update: CommandDef = {
   name: "update",
   usage: "/incident update <what happened>",
-  summary: "record a significant new development (an update report is then owed)",
+  summary: "record important new circumstances or staged progress of the investigation (an update report is then owed, Article 7)",
   freeText: true,
   needsIncident: true,
   mutates: true,

@@ -3,9 +3,10 @@ import { DEFAULT_SMTP_TIMEOUT_MS, type Config, type MailConfig } from "./config.
 import { openDatabase, type Db } from "./store/db.js";
 import { SqliteStore } from "./store/sqlite/store.js";
 import type { Store } from "./store/sql.js";
-import { loadRulePack, type RulePack } from "./rules/pack.js";
+import { loadLegacyPack, loadRulePack, type RulePack } from "./rules/pack.js";
 import { loadTemplates } from "./report/templates.js";
-import { IncidentService } from "./incidents/service.js";
+import { IncidentService, type RulesChange } from "./incidents/service.js";
+import { rulesNotice } from "./report/rules-notice.js";
 import { systemClock, type Clock } from "./time/clock.js";
 import type { ChatPort } from "./bot/adapter.js";
 import type { Core, Logger } from "./bot/core.js";
@@ -43,6 +44,11 @@ export interface App {
   readonly db: Db;
   /** For GET /healthz: the store's engine and whether it answers. */
   health(): Promise<{ backend: string; database: boolean }>;
+  /**
+   * Re-judge the open incidents that other rules judged (a new release, a changed override)
+   * under the rules this process applies; the launcher runs it before serving.
+   */
+  adoptRules(): Promise<RulesChange[]>;
   /** Register a platform's port so commands and the outbox can reach it. */
   attach(port: ChatPort): void;
   close(): Promise<void>;
@@ -63,7 +69,7 @@ export function createApp(options: AppOptions): App {
   const clock = options.clock ?? systemClock;
   const ports = new Map<string, ChatPort>();
   const store = options.store ?? new SqliteStore(db as Db);
-  const service = new IncidentService(store, pack, clock);
+  const service = new IncidentService(store, pack, clock, { legacyPack: () => loadLegacyPack(options.config.rulesOverride) });
   const presentOptions = () => ({ pack, displayZone: options.config.displayZone, now: clock.now().toMillis() });
   const outbox = new Outbox({
     store,
@@ -119,6 +125,11 @@ export function createApp(options: AppOptions): App {
       return db;
     },
     health: async () => ({ backend: store.dialect, database: await store.ping() }),
+    adoptRules: async () => {
+      const changes = await service.adoptRules((change) => rulesNotice(change, clock.now().toMillis()));
+      if (changes.length) log.info(`re-judged ${changes.length} open incident(s) under ${pack.id} ${pack.version}`);
+      return changes;
+    },
     attach: (port) => ports.set(port.platform, port),
     close: async () => {
       await engine.stop();

@@ -1,6 +1,7 @@
 import type { Classification } from "../rules/classify.js";
 import type { DeadlineRule } from "../rules/pack.js";
 import type { Facts } from "../rules/facts.js";
+import type { JudgingRules } from "./rulebook.js";
 
 export type IncidentStatus = "open" | "resolved" | "closed";
 export type RoleName = "commander" | "compliance" | "scribe";
@@ -51,6 +52,8 @@ export interface Incident {
   policeReportedAt: string | null;
   disclosureClearedAt: string | null;
   updatedAt: string;
+  /** The rule pack it is judged under; null for one judged before packs were recorded. */
+  rulesSha256: string | null;
 }
 
 export interface Submission {
@@ -91,12 +94,16 @@ export interface ReportClock {
 /** Everything a card, a draft or a warning needs, read in one go. */
 export interface IncidentSnapshot {
   incident: Incident;
+  /** The rules that judge it: the pack it names (closed incidents keep theirs), else the release before packs were recorded. */
+  rules: JudgingRules;
   /** Facts as known, aware_at included. */
   facts: Facts;
   classification: Classification;
   /** The active not-reportable assessment, if one is recorded and not undone. */
   assessment: Assessment | null;
   clock: ReportClock | null;
+  /** When the 30-day summary report falls due, as the rules derive it (the incident's column is its stored copy). */
+  finalDueAt: string | null;
   roles: Partial<Record<RoleName, string>>;
   items: Record<string, string>;
   postItems: Record<string, string>;
@@ -134,4 +141,14 @@ export function owedClocks(snap: IncidentSnapshot): { report: boolean; final: bo
 export function filedLate(snap: IncidentSnapshot, submission: Pick<Submission, "kind" | "submittedAt">): boolean {
   const due = submission.kind === "initial" ? snap.clock?.deadlineAt : submission.kind === "final" ? snap.incident.finalDueAt : null;
   return due !== null && due !== undefined && Date.parse(submission.submittedAt) > Date.parse(due);
+}
+
+/** The verdict the rules give an incident, as a rule change records it before and after. */
+export interface JudgedState {
+  level: string;
+  reportability: Reportability;
+  provisional: boolean;
+  deadline_at: string | null;
+  deadline_hours: number | null;
+  final_due_at: string | null;
 }

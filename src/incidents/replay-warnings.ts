@@ -7,31 +7,23 @@
  * warning to cancelled silences the countdown; this is what finds it.
  */
 import { DateTime } from "luxon";
-import { classify } from "../rules/classify.js";
 import type { Facts } from "../rules/facts.js";
+import type { RulePack } from "../rules/pack.js";
 import { planWarnings, type ClockInputs } from "../countdown/planner.js";
-import type { Reportability } from "./model.js";
-import { reportClockFor } from "./service.js";
-import type { CheckContext, ReplayedIncident, TableCheck } from "./replay.js";
+import { deriveVerdict } from "./verdict.js";
+import type { ReplayedIncident, TableCheck } from "./replay.js";
 
 const ms = (iso: string) => DateTime.fromISO(iso, { zone: "utc" }).toMillis();
 
 /** The clocks the replayed incident still runs, as the service's refresh plans them. */
-function runningClocks(ctx: CheckContext, r: ReplayedIncident): Omit<ClockInputs, "now"> {
+function runningClocks(pack: RulePack, r: ReplayedIncident): Omit<ClockInputs, "now"> {
   const facts: Facts = { aware_at: r.awareAt };
   for (const [name, f] of r.facts) facts[name] = f.value;
-  const classification = classify(ctx.pack, facts);
-  const assessed = r.assessments.some((a) => !a.revoked);
-  const reportability: Reportability =
-    classification.reportable === true ? "reportable" : classification.reportable === false ? "not_reportable" : assessed ? "assessed_not_reportable" : "undetermined";
-  const clock = reportClockFor(ctx.pack, facts, classification, reportability);
+  const verdict = deriveVerdict(pack, facts, r.assessments.some((a) => !a.revoked), r.resolvedAt);
   const filed = (kind: string) => r.submissions.some((s) => s.kind === kind);
   const out: Omit<ClockInputs, "now"> = {};
-  if (r.status !== "closed" && clock && !filed("initial")) out.report = { awareAt: ms(r.awareAt), deadlineAt: ms(clock.deadlineAt) };
-  if (r.status === "resolved" && r.resolvedAt && reportability === "reportable" && !filed("final")) {
-    const resolvedAt = ms(r.resolvedAt);
-    out.postIncident = { resolvedAt, dueAt: DateTime.fromMillis(resolvedAt, { zone: "utc" }).plus({ days: ctx.pack.countdown.post_incident.days }).toMillis() };
-  }
+  if (r.status !== "closed" && verdict.clock && !filed("initial")) out.report = { awareAt: ms(r.awareAt), deadlineAt: ms(verdict.clock.deadlineAt) };
+  if (r.status === "resolved" && r.resolvedAt && verdict.finalDueAt && !filed("final")) out.postIncident = { resolvedAt: ms(r.resolvedAt), dueAt: ms(verdict.finalDueAt) };
   return out;
 }
 
@@ -39,9 +31,12 @@ function runningClocks(ctx: CheckContext, r: ReplayedIncident): Omit<ClockInputs
 const prefixOf = (key: string) => key.split(":")[0] ?? key;
 
 export const warningsCheck: TableCheck = (ctx, compare) => {
+  // A pack that cannot be used is reported by the verdict's own check.
+  if (typeof ctx.pack === "string") return;
+  const pack = ctx.pack;
   const r = ctx.replayed;
   const lastChange = typeof r.extra.lastEventAt === "string" ? ms(r.extra.lastEventAt) : 0;
-  const clocks = runningClocks(ctx, r);
+  const clocks = runningClocks(pack, r);
   const running = new Set([
     ...(clocks.report ? [`report@${clocks.report.deadlineAt}`] : []),
     ...(clocks.postIncident ? [`final@${clocks.postIncident.dueAt}`] : []),
@@ -56,7 +51,7 @@ export const warningsCheck: TableCheck = (ctx, compare) => {
     if (w.status === "cancelled" && running.has(prefixOf(key)) && dueAt > lastChange) compare(`warning ${key}`, "pending (its clock still runs)", "cancelled");
   }
   // Every warning the last change planned is there (overdue ticks are planned one by one as they are sent).
-  for (const w of planWarnings(ctx.pack.countdown, { now: lastChange, ...clocks })) {
+  for (const w of planWarnings(pack.countdown, { now: lastChange, ...clocks })) {
     if (w.kind !== "overdue" && !byKey.has(w.key)) compare(`warning ${w.key}`, "planned", undefined);
   }
 };

@@ -1,12 +1,17 @@
 /**
  * Replay the timeline and cross-check the state it implies against the tables.
  *
+ * Every incident is judged under the rule pack its events name (incident_opened, then each
+ * rules_rejudged), read from the packs the database holds and checked against the hash they
+ * are held under; an incident that names none was judged before packs were recorded, under
+ * the pack of that release. So a database stays intact across any number of rule changes.
+ *
  * The hash chain proves the timeline was not edited; it says nothing about the tables the
  * application reads (incidents, facts, roles, report_items, submissions, developments,
  * assessments). An edit made there with a SQLite shell changes what warroom shows and counts
  * down, while the chain stays intact. The replay rebuilds each incident from its events,
  * re-derives level, reportability and deadlines from the replayed facts and assessments under
- * the current rule pack, and names every place where a table disagrees.
+ * the rule pack its events name, and names every place where a table disagrees.
  *
  * Event types are a table of handlers: a new type is one entry in EVENT_HANDLERS (its payload
  * schema and what it does to the replayed incident), plus, when it is stored somewhere new,
@@ -19,16 +24,17 @@
  * to no incident carry no incident state and are skipped.
  */
 import { z } from "zod";
-import { DateTime } from "luxon";
 import type { Sql } from "../store/sql.js";
 import type { RulePack } from "../rules/pack.js";
-import { classify } from "../rules/classify.js";
 import type { FactValue, Facts } from "../rules/facts.js";
+import { rulesIdentity } from "../rules/identity.js";
 import { allEventsIn, type TimelineEvent } from "./timeline.js";
-import { reportClockFor } from "./service.js";
 import { warningsCheck } from "./replay-warnings.js";
 import { echo } from "../limits.js";
-import type { IncidentStatus, Reportability } from "./model.js";
+import { deriveVerdict, judged, type Verdict } from "./verdict.js";
+import { readStoredPack, StoredPackError } from "./rulebook.js";
+import { allPacks, legacyPackRow } from "../store/repos/rules.js";
+import type { IncidentStatus, JudgedState } from "./model.js";
 
 export interface ReplayedSubmission {
   seq: number;
@@ -80,6 +86,8 @@ export interface ReplayedIncident {
   closedAt: string | null;
   policeReportedAt: string | null;
   disclosureClearedAt: string | null;
+  /** The rule pack the events say judges it now; null: one judged before packs were recorded. */
+  rulesSha: string | null;
   facts: Map<string, { value: FactValue; by: string }>;
   roles: Map<string, { user: string; by: string }>;
   /** Keyed `${report}/${item}`. */
@@ -112,6 +120,19 @@ export function on<S extends z.ZodType>(payload: S, apply: (state: ReplayedIncid
 }
 
 const nothing = on(z.unknown(), () => undefined);
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "not a SHA-256");
+const identity = z.object({ id: z.string(), version: z.string(), sha256 });
+const judgedState = z.object({
+  level: z.string(),
+  reportability: z.string(),
+  provisional: z.boolean(),
+  deadline_at: z.string().nullable(),
+  deadline_hours: z.number().nullable(),
+  final_due_at: z.string().nullable(),
+});
+function rulesRejudged() {
+  return z.object({ from: identity.extend({ recorded: z.boolean() }), to: identity, before: judgedState, after: judgedState });
+}
 const factValue = z.union([z.string(), z.number(), z.boolean()]);
 const note = z.object({ note: z.string().nullable().optional() });
 
@@ -126,12 +147,14 @@ export const EVENT_HANDLERS: Record<string, EventHandler> = {
       private: z.boolean().optional(),
       platform: z.string().optional(),
       channel_id: z.string().nullable().optional(),
+      rules: sha256.optional(),
     }),
     (s, p, e) => {
       if (s.openedSeq) return `opened a second time (event ${e.seq})`;
       // Events from before the platform was recorded leave it unchecked.
       if (p.platform !== undefined) s.extra.location = { platform: p.platform, channelId: p.channel_id ?? null };
       Object.assign(s, {
+        rulesSha: p.rules ?? null,
         openedSeq: e.seq,
         title: p.title,
         description: p.description ?? null,
@@ -161,8 +184,12 @@ export const EVENT_HANDLERS: Record<string, EventHandler> = {
     const location = s.extra.location as { platform: string; channelId: string | null } | undefined;
     if (location) location.channelId = p.channel_id;
   }),
-  // The level is derived: it is re-classified from the replayed facts.
+  // The level is derived: it is re-classified from the replayed facts (and audited, see auditVerdicts).
   level_changed: nothing,
+  // The incident is judged under other rules from here on.
+  rules_rejudged: on(rulesRejudged(), (s, p) => {
+    s.rulesSha = p.to.sha256;
+  }),
   role_assigned: on(z.object({ role: z.string(), user: z.string() }), (s, p, e) => {
     s.roles.set(p.role, { user: p.user, by: e.actor });
   }),
@@ -248,6 +275,7 @@ function blank(id: number): ReplayedIncident {
     closedAt: null,
     policeReportedAt: null,
     disclosureClearedAt: null,
+    rulesSha: null,
     facts: new Map(),
     roles: new Map(),
     items: new Map(),
@@ -264,8 +292,14 @@ export interface Replay {
   findings: Finding[];
 }
 
+/**
+ * A check made at an event, on the incident as it stood just before it (a verdict recorded
+ * then must be the one its rules give on the facts as they were); a returned string is a finding.
+ */
+export type EventAudit = (state: ReplayedIncident, event: TimelineEvent) => string | void;
+
 /** Rebuild every incident from the timeline. Never throws on what it reads. */
-export async function replayTimeline(sql: Sql, handlers: Record<string, EventHandler> = EVENT_HANDLERS): Promise<Replay> {
+export async function replayTimeline(sql: Sql, handlers: Record<string, EventHandler> = EVENT_HANDLERS, audit?: EventAudit): Promise<Replay> {
   const incidents = new Map<number, ReplayedIncident>();
   const findings: Finding[] = [];
   for (const e of await allEventsIn(sql)) {
@@ -293,6 +327,8 @@ export async function replayTimeline(sql: Sql, handlers: Record<string, EventHan
       finding(`event ${e.seq} (${e.type}) has a malformed payload: ${issue ? `${issue.path.join(".") || "payload"}: ${issue.message}` : "invalid"}`);
       continue;
     }
+    const audited = audit?.(state, e);
+    if (audited) finding(audited);
     const problem = handler.apply(state, parsed.data as never, e);
     if (problem) finding(problem);
     // When the incident last changed: its warnings were last re-planned then.
@@ -321,7 +357,8 @@ export type StateRows = Record<(typeof STATE_TABLES)[number], Fields[]>;
 
 export interface CheckContext {
   tables: StateRows;
-  pack: RulePack;
+  /** The pack the incident's events name, or why it cannot be used. */
+  pack: RulePack | string;
   replayed: ReplayedIncident;
   /** The incidents row (snake_case columns). */
   row: Record<string, unknown>;
@@ -397,24 +434,18 @@ export const TABLE_CHECKS: TableCheck[] = [
   // what the level, reportability, the report clock and the post-incident due date derive
   // from the facts and the assessments, as IncidentService.snapshot and refresh derive them
   ({ pack, replayed: r, row }, compare) => {
-    const facts: Facts = { aware_at: r.awareAt };
-    for (const [name, f] of r.facts) facts[name] = f.value;
-    const classification = classify(pack, facts);
-    const assessed = r.assessments.some((a) => !a.revoked);
-    const reportability: Reportability =
-      classification.reportable === true ? "reportable" : classification.reportable === false ? "not_reportable" : assessed ? "assessed_not_reportable" : "undetermined";
-    const provisional = classification.provisional && reportability !== "assessed_not_reportable";
-    const clock = reportClockFor(pack, facts, classification, reportability);
-    const finalDueAt =
-      r.resolvedAt && reportability === "reportable"
-        ? (DateTime.fromISO(r.resolvedAt, { zone: "utc" }).plus({ days: pack.countdown.post_incident.days }).toUTC().toISO() as string)
-        : null;
-    compare("level (classified from the timeline's facts under the current rule pack)", classification.level, row.level);
-    compare("reportability", reportability, row.reportability);
-    compare("provisional", provisional ? 1 : 0, row.provisional);
-    compare("report deadline", clock?.deadlineAt ?? null, row.deadline_at);
-    compare("report deadline hours", clock?.hours ?? null, row.deadline_hours);
-    compare("post-incident report due", finalDueAt, row.final_due_at, (a, b) => sameInstant(a as string | null, b as string | null));
+    compare("rule pack it is judged under", r.rulesSha, row.rules_sha256 ?? null);
+    if (typeof pack === "string") {
+      compare(`rules (${pack})`, "a rule pack this warroom can use", "none");
+      return;
+    }
+    const v = verdictOf(pack, r);
+    compare("level (classified from the timeline's facts under the rule pack its events name)", v.classification.level, row.level);
+    compare("reportability", v.reportability, row.reportability);
+    compare("provisional", v.provisional ? 1 : 0, row.provisional);
+    compare("report deadline", v.clock?.deadlineAt ?? null, row.deadline_at);
+    compare("report deadline hours", v.clock?.hours ?? null, row.deadline_hours);
+    compare("post-incident report due", v.finalDueAt, row.final_due_at, (a, b) => sameInstant(a as string | null, b as string | null));
   },
   // roles
   ({ tables, replayed: r }, compare) => {
@@ -495,10 +526,12 @@ TABLE_CHECKS.push(warningsCheck);
  */
 export async function crossCheck(
   sql: Sql,
-  pack: RulePack,
+  legacy: RulePack,
   options: { handlers?: Record<string, EventHandler>; checks?: TableCheck[] } = {},
 ): Promise<{ incidents: number; findings: Finding[] }> {
-  const { incidents, findings } = await replayTimeline(sql, options.handlers);
+  const packs = await storedPacks(sql, legacy);
+  const { incidents, findings } = await replayTimeline(sql, options.handlers, auditVerdicts(packs.lookup));
+  findings.unshift(...packs.findings);
   const rows = new Map((await sql.all<Fields>("SELECT * FROM incidents ORDER BY id")).map((r) => [Number(r.id), r]));
   const tables = await stateRows(sql);
   const ids = [...new Set([...rows.keys(), ...incidents.keys()])].sort((a, b) => a - b);
@@ -518,6 +551,7 @@ export async function crossCheck(
       if (!equal) findings.push({ incidentId: id, what, expected, found });
     };
     const own = Object.fromEntries(STATE_TABLES.map((t) => [t, tables[t].get(id) ?? []])) as StateRows;
+    const pack = packs.lookup(replayed.rulesSha);
     for (const check of options.checks ?? TABLE_CHECKS) check({ tables: own, pack, replayed, row }, compare);
   }
   for (const table of STATE_TABLES) {
@@ -526,6 +560,74 @@ export async function crossCheck(
     }
   }
   return { incidents: ids.length, findings };
+}
+
+/** The verdict the replayed facts, assessments and end of handling give under a pack. */
+function verdictOf(pack: RulePack, r: ReplayedIncident): Verdict {
+  const facts: Facts = { aware_at: r.awareAt };
+  for (const [name, f] of r.facts) facts[name] = f.value;
+  return deriveVerdict(pack, facts, r.assessments.some((a) => !a.revoked), r.resolvedAt);
+}
+
+/** A pack by the hash events name it by (null: the release before packs were recorded), or why it cannot be used. */
+export type PackLookup = (sha256: string | null) => RulePack | string;
+
+/**
+ * The packs the database holds, each checked against the hash it is held under: an altered
+ * or unreadable one is a finding, and every incident judged under it is one too.
+ */
+async function storedPacks(sql: Sql, legacy: RulePack): Promise<{ lookup: PackLookup; findings: Finding[] }> {
+  const usable = new Map<string, RulePack>();
+  const unusable = new Map<string, string>();
+  const findings: Finding[] = [];
+  for (const row of await allPacks(sql)) {
+    try {
+      usable.set(row.sha256, readStoredPack(row.content, row.sha256));
+    } catch (err) {
+      if (!(err instanceof StoredPackError)) throw err;
+      unusable.set(row.sha256, err.message);
+      findings.push({ incidentId: null, what: err.message });
+    }
+  }
+  // Once recorded, the pack that judged incidents naming none is the database's, not this process's.
+  const recordedLegacy = await legacyPackRow(sql);
+  const legacyPack = recordedLegacy ? (usable.get(recordedLegacy.sha256) ?? unusable.get(recordedLegacy.sha256) ?? legacy) : legacy;
+  const lookup: PackLookup = (sha) => {
+    if (sha === null) return legacyPack;
+    return usable.get(sha) ?? unusable.get(sha) ?? `the rule pack ${sha.slice(0, 12)}… is not in the database`;
+  };
+  return { lookup, findings };
+}
+
+const sameJudged = (a: JudgedState, b: z.infer<typeof judgedState>) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Verdicts recorded in the timeline are checked where they were recorded: a rule change's
+ * verdict before and after under the two packs it names, and a level change under the pack
+ * it names, each on the facts as they stood at that event.
+ */
+function auditVerdicts(packs: PackLookup): EventAudit {
+  return (s, e) => {
+    if (e.type === "rules_rejudged") {
+      const p = rulesRejudged().safeParse(e.payload);
+      if (!p.success) return;
+      const from = packs(s.rulesSha);
+      if (typeof from === "string") return `event ${e.seq} re-judges under new rules, but ${from}`;
+      if (rulesIdentity(from).sha256 !== p.data.from.sha256) return `event ${e.seq} says the incident was judged under ${p.data.from.sha256.slice(0, 12)}…, but its events had it under ${rulesIdentity(from).sha256.slice(0, 12)}…`;
+      const to = packs(p.data.to.sha256);
+      if (typeof to === "string") return `event ${e.seq} re-judges under rules that cannot be checked: ${to}`;
+      if (!sameJudged(judged(verdictOf(from, s)), p.data.before)) return `event ${e.seq} records a verdict before the rule change that its old rules do not give on the facts of the time`;
+      if (!sameJudged(judged(verdictOf(to, s)), p.data.after)) return `event ${e.seq} records a verdict after the rule change that its new rules do not give on the facts of the time`;
+      return;
+    }
+    if (e.type === "level_changed" && typeof e.payload.rules === "string") {
+      if (e.payload.rules !== (s.rulesSha ?? "")) return `event ${e.seq} changes the level under rules the incident was not judged under`;
+      const pack = packs(e.payload.rules);
+      if (typeof pack === "string") return `event ${e.seq} changes the level under rules that cannot be checked: ${pack}`;
+      const level = verdictOf(pack, s).classification.level;
+      if (level !== e.payload.to) return `event ${e.seq} changes the level to ${JSON.stringify(e.payload.to)}, but its rules give ${level} on the facts of the time`;
+    }
+  };
 }
 
 /** Every state table, grouped by incident, each in insertion order: one query a table. */

@@ -5,10 +5,16 @@ import * as details from "../store/repos/details.js";
 import type { IncidentRow } from "../store/repos/incidents.js";
 import { isInFuture, type Clock } from "../time/clock.js";
 import type { RulePack } from "../rules/pack.js";
-import { classify, deadlineBasis, deadlineFrom, reportabilityFacts, type Classification } from "../rules/classify.js";
+import { classify, type Classification } from "../rules/classify.js";
+import { deriveVerdict, judged } from "./verdict.js";
 import { assertConsistent } from "../rules/conflicts.js";
 import type { FactValue, Facts } from "../rules/facts.js";
 import { appendEventSql, eventsOfSql, type TimelineEvent } from "./timeline.js";
+import { RuleBook, StoredPackError, type JudgingRules } from "./rulebook.js";
+import { loadLegacyPack } from "../rules/pack.js";
+import type { RulesIdentity } from "../rules/identity.js";
+import type { Message } from "../bot/message.js";
+import { enqueuePost } from "../store/repos/countdown.js";
 import { replan } from "../countdown/schedule.js";
 import { enqueueCard } from "../store/repos/countdown.js";
 import type {
@@ -17,14 +23,19 @@ import type {
   Incident,
   IncidentSnapshot,
   IncidentStatus,
-  ReportClock,
+  JudgedState,
   ReportName,
-  Reportability,
   RoleName,
   Submission,
   SubmissionKind,
 } from "./model.js";
 import { owedClocks } from "./model.js";
+
+/** The actor of what warroom does on its own (a re-judgement under new rules). */
+export const SYSTEM_ACTOR = "warroom";
+
+const iso = (dt: DateTime): string => dt.toUTC().toISO() as string;
+const ms = (isoText: string): number => DateTime.fromISO(isoText, { zone: "utc" }).toMillis();
 
 /** A refusal the user should read: the command layer shows its message as is. */
 export class IncidentError extends Error {}
@@ -42,21 +53,9 @@ export function timeProblem(clock: Clock, pack: RulePack, incident: Incident, at
   return undefined;
 }
 
-/**
- * The report clock owed for these facts: none once reportability is settled "no" (by the
- * facts or by an assessment), otherwise the strictest deadline that could still apply.
- */
-export function reportClockFor(pack: RulePack, facts: Facts, classification: Classification, reportability: Reportability): ReportClock | null {
-  if (reportability === "not_reportable" || reportability === "assessed_not_reportable") return null;
-  const basis = deadlineBasis(pack, facts);
-  return {
-    deadlineAt: iso(deadlineFrom(pack, facts.aware_at as string, basis.rule.hours)),
-    hours: basis.rule.hours,
-    provisional: classification.provisional,
-    rule: basis.rule,
-    pending: basis.pending,
-    reportabilityFacts: classification.reportable === null ? reportabilityFacts(pack, facts) : [],
-  };
+/** The verdict in a snapshot, as a rule change records it before and after. */
+export function judgedState(snap: IncidentSnapshot): JudgedState {
+  return judged({ classification: snap.classification, reportability: snap.incident.reportability, provisional: snap.incident.provisional, clock: snap.clock, finalDueAt: snap.finalDueAt });
 }
 
 function toIncident(r: IncidentRow): Incident {
@@ -84,11 +83,10 @@ function toIncident(r: IncidentRow): Incident {
     policeReportedAt: r.police_reported_at,
     disclosureClearedAt: r.disclosure_cleared_at,
     updatedAt: r.updated_at,
+    rulesSha256: r.rules_sha256,
   };
 }
 
-const iso = (dt: DateTime): string => dt.toUTC().toISO() as string;
-const ms = (isoText: string): number => DateTime.fromISO(isoText, { zone: "utc" }).toMillis();
 
 export interface OpenRequest {
   title: string;
@@ -112,6 +110,22 @@ export interface FactsChange {
   /** The level changed after the initial report: an update report is now owed. */
   levelChangedAfterFiling: boolean;
 }
+
+/** An open incident re-judged because the rules changed (a new release or a new deployment override). */
+export interface RulesChange {
+  incidentId: number;
+  from: RulesIdentity & { recorded: boolean };
+  to: RulesIdentity;
+  before: JudgedState;
+  after: JudgedState;
+  snapshot: IncidentSnapshot;
+  /** A not-reportable assessment the new rules overturned. */
+  revoked: Assessment | null;
+  levelChangedAfterFiling: boolean;
+}
+
+/** What the war room is told of a re-judgement, written in the same transaction so it is never lost. */
+export type RulesNotice = (change: RulesChange) => Message | undefined;
 
 /** A filing as the checks see it: which report, through which channel, when. */
 export interface SubmissionRequest {
@@ -140,11 +154,17 @@ export interface SubmissionRecord extends SubmissionRequest {
 export type ActiveIncident = { incident: Incident; snapshot: IncidentSnapshot; problem?: undefined } | { incident: Incident; snapshot?: undefined; problem: string };
 
 export class IncidentService {
+  /** The pack this process applies, the packs recorded in the database, and the release before them. */
+  readonly rules: RuleBook;
+
   constructor(
     readonly store: Store,
     readonly pack: RulePack,
     readonly clock: Clock,
-  ) {}
+    options: { legacyPack?: () => RulePack } = {},
+  ) {
+    this.rules = new RuleBook(pack, options.legacyPack ?? (() => loadLegacyPack()));
+  }
 
   private now(): DateTime {
     return this.clock.now();
@@ -215,6 +235,16 @@ export class IncidentService {
     return out;
   }
 
+  /** The rules the incident is judged under; a pack the database cannot vouch for is refused, never replaced. */
+  private async judgingRules(sql: Sql, row: IncidentRow): Promise<JudgingRules> {
+    try {
+      return await this.rules.judging(sql, row.rules_sha256);
+    } catch (err) {
+      if (err instanceof StoredPackError) throw new IncidentError(`Incident #${row.id} is judged under rules this warroom cannot use (${err.message}). Run warroom verify.`);
+      throw err;
+    }
+  }
+
   private async activeAssessment(sql: Sql, id: number): Promise<Assessment | null> {
     const r = await details.activeAssessment(sql, id);
     return r ? { id: r.id, verdict: r.verdict, reason: r.reason, unknownFacts: JSON.parse(r.unknown_facts) as string[], at: r.at, actor: r.actor } : null;
@@ -226,15 +256,15 @@ export class IncidentService {
 
   /** The snapshot inside a transaction already open (the countdown's sweep, a change). */
   async snapshotIn(sql: Sql, id: number): Promise<IncidentSnapshot> {
-    const incident = toIncident(await this.row(sql, id));
+    const row = await this.row(sql, id);
+    const incident = toIncident(row);
+    const rules = await this.judgingRules(sql, row);
+    const pack = rules.pack;
     const facts = await this.factsOf(sql, id, incident.awareAt);
-    const classification = classify(this.pack, facts);
     const assessment = await this.activeAssessment(sql, id);
-    const reportability: Reportability =
-      classification.reportable === true ? "reportable" : classification.reportable === false ? "not_reportable" : assessment ? "assessed_not_reportable" : "undetermined";
+    const { classification, reportability, provisional, clock, finalDueAt } = deriveVerdict(pack, facts, assessment !== null, incident.resolvedAt);
     // The stored columns are a cache for listings; the snapshot always derives them afresh.
-    Object.assign(incident, { level: classification.level, reportability, provisional: classification.provisional && reportability !== "assessed_not_reportable" });
-    const clock = reportClockFor(this.pack, facts, classification, reportability);
+    Object.assign(incident, { level: classification.level, reportability, provisional });
     const roles: Partial<Record<RoleName, string>> = {};
     for (const r of await details.rolesOf(sql, id)) roles[r.role] = r.user_id;
     const items: Record<string, string> = {};
@@ -257,16 +287,17 @@ export class IncidentService {
       (d): Development => ({ id: d.id, text: d.text, at: d.at, actor: d.actor, submissionId: d.submission_id }),
     );
 
-    const itemIds = this.pack.report_items.map((i) => i.id);
-    const missingItems = itemIds.filter((i) => !items[i]?.trim());
+    const missingItems = pack.report_items.filter((i) => !i.optional && !items[i.id]?.trim()).map((i) => i.id);
     const filedItems = new Set(submissions.filter((s) => s.kind === "initial" || s.kind === "supplementary").flatMap((s) => s.items));
     const initialFiled = submissions.some((s) => s.kind === "initial");
     return {
       incident,
+      rules,
       facts,
       classification,
       assessment,
       clock,
+      finalDueAt,
       roles,
       items,
       postItems,
@@ -274,7 +305,8 @@ export class IncidentService {
       developments,
       missingItems,
       initialFiled,
-      supplementaryOwed: initialFiled ? itemIds.filter((i) => !filedItems.has(i)) : [],
+      // Item 8 (anything else) is owed only once something was written in it.
+      supplementaryOwed: initialFiled ? pack.report_items.filter((i) => !filedItems.has(i.id) && (!i.optional || items[i.id]?.trim())).map((i) => i.id) : [],
       updateOwed: developments.some((d) => d.submissionId === null),
       finalFiled: submissions.some((s) => s.kind === "final"),
     };
@@ -301,11 +333,8 @@ export class IncidentService {
     const now = this.now();
     const snap = await this.snapshotIn(sql, id);
     const { incident, clock } = snap;
-    // The 30-day clock runs from the end of handling, for incidents that are reportable.
-    const finalDueAt =
-      incident.resolvedAt && incident.reportability === "reportable"
-        ? iso(DateTime.fromISO(incident.resolvedAt, { zone: "utc" }).plus({ days: this.pack.countdown.post_incident.days }))
-        : null;
+    const pack = snap.rules.pack;
+    const finalDueAt = snap.finalDueAt;
     incident.finalDueAt = finalDueAt;
     incident.deadlineAt = clock?.deadlineAt ?? null;
     incident.deadlineHours = clock?.hours ?? null;
@@ -320,7 +349,7 @@ export class IncidentService {
       updatedAt: incident.updatedAt,
     });
     const owed = owedClocks(snap);
-    await replan(sql, this.pack.countdown, id, {
+    await replan(sql, pack.countdown, id, {
       now: now.toMillis(),
       report: owed.report && clock ? { awareAt: ms(incident.awareAt), deadlineAt: ms(clock.deadlineAt) } : undefined,
       postIncident: owed.final && incident.resolvedAt && finalDueAt ? { resolvedAt: ms(incident.resolvedAt), dueAt: ms(finalDueAt) } : undefined,
@@ -360,7 +389,9 @@ export class IncidentService {
     const now = this.now();
     const awareAt = req.awareAt ?? now;
     this.checkNotFuture(awareAt, "time of awareness");
-    return this.store.tx(async (sql) => {
+    return this.withRulesRecorded(async (sql) => {
+      // The pack that judges the incident is in the database before anything names it.
+      const rules = await this.rules.record(sql, this.pack, iso(now));
       let channelName = req.channelName;
       if (req.reserveName !== undefined) {
         const taken = await incidents.takenChannelNames(sql, req.platform, req.reserveName);
@@ -380,6 +411,7 @@ export class IncidentService {
         createdAt: iso(now),
         awareAt: iso(awareAt),
         level: "general",
+        rulesSha256: rules.sha256,
       });
       await this.event(sql, id, req.actor, "incident_opened", {
         title,
@@ -390,17 +422,25 @@ export class IncidentService {
         // Where the incident lives: verify checks the row's platform and channel against them.
         platform: req.platform,
         channel_id: req.channelId,
+        rules: rules.sha256,
       });
       await details.upsertRole(sql, id, "commander", req.actor, iso(now), req.actor);
       await this.event(sql, id, req.actor, "role_assigned", { role: "commander", user: req.actor });
       const facts = { ...(req.facts ?? {}) };
       delete facts.aware_at;
-      if (Object.keys(facts).length) await this.writeFacts(sql, id, iso(awareAt), facts, req.actor);
+      if (Object.keys(facts).length) await this.writeFacts(sql, id, iso(awareAt), facts, req.actor, this.pack);
       return this.refresh(sql, id);
     });
   }
 
-  private async writeFacts(sql: Sql, id: number, awareAt: string, update: Record<string, FactValue | null>, actor: string): Promise<string[]> {
+  /** A transaction that may record the current pack; once it commits, the pack is known to be stored. */
+  private async withRulesRecorded<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+    const result = await this.store.tx(fn);
+    this.rules.markRecorded(this.rules.currentIdentity.sha256);
+    return result;
+  }
+
+  private async writeFacts(sql: Sql, id: number, awareAt: string, update: Record<string, FactValue | null>, actor: string, pack: RulePack): Promise<string[]> {
     const now = iso(this.now());
     const current = await this.factsOf(sql, id, awareAt);
     const merged: Facts = { ...current };
@@ -409,7 +449,7 @@ export class IncidentService {
       else merged[name] = value;
     }
     // Checked on the facts as they would stand, so a contradiction with a stored fact is caught too.
-    assertConsistent(this.pack, merged, Object.keys(update));
+    assertConsistent(pack, merged, Object.keys(update));
     const changed: string[] = [];
     for (const [name, value] of Object.entries(update)) {
       if (name === "aware_at") continue;
@@ -448,9 +488,12 @@ export class IncidentService {
 
   setFacts(id: number, update: Record<string, FactValue | null>, actor: string): Promise<FactsChange> {
     return this.store.tx(async (sql) => {
-      const incident = toIncident(await this.row(sql, id, true));
+      const row = await this.row(sql, id, true);
+      const incident = toIncident(row);
       this.assertOpen(incident, "changing facts");
-      const before = classify(this.pack, await this.factsOf(sql, id, incident.awareAt));
+      const rules = await this.judgingRules(sql, row);
+      const pack = rules.pack;
+      const before = classify(pack, await this.factsOf(sql, id, incident.awareAt));
       const changed: string[] = [];
       let awareAt = incident.awareAt;
       const aware = update.aware_at;
@@ -465,31 +508,83 @@ export class IncidentService {
       } else if (aware === null) {
         throw new IncidentError("The time of awareness cannot be unknown: the clock runs from it.");
       }
-      changed.push(...(await this.writeFacts(sql, id, awareAt, update, actor)));
-      const now = iso(this.now());
-      const after = classify(this.pack, await this.factsOf(sql, id, awareAt));
-      let revoked: Assessment | null = null;
-      const assessment = await this.activeAssessment(sql, id);
-      if (assessment && after.reportable === true) {
-        // The facts overturn the judgement: the clock runs again, from awareness.
-        const reason = `reportable on the facts: ${after.criteria.filter((c) => this.pack.levels.find((l) => l.id === c.level)?.reportable).map((c) => c.id).join(", ")}`;
-        await details.revokeAssessment(sql, assessment.id, now, actor, reason);
-        await this.event(sql, id, actor, "assessment_revoked", { assessment: assessment.id, reason });
-        revoked = assessment;
-      }
-      const levelChangedAfterFiling = before.level !== after.level && (await details.hasInitialSubmission(sql, id));
+      changed.push(...(await this.writeFacts(sql, id, awareAt, update, actor, pack)));
+      const after = classify(pack, await this.factsOf(sql, id, awareAt));
+      // The facts overturn a not-reportable judgement: the clock runs again, from awareness.
+      const revoked = await this.revokeIfReportable(sql, id, pack, after, actor, "reportable on the facts");
       if (before.level !== after.level) {
-        await this.event(sql, id, actor, "level_changed", { from: before.level, to: after.level, criteria: after.criteria.map((c) => c.id) });
+        await this.event(sql, id, actor, "level_changed", { from: before.level, to: after.level, criteria: after.criteria.map((c) => c.id), rules: rules.identity.sha256 });
       }
-      if (levelChangedAfterFiling) {
-        // A new level is a significant development: the authority must hear of it in an update report.
-        const text = `Level changed after the initial report: ${before.level} → ${after.level}`;
-        await details.insertDevelopment(sql, id, text, now, actor);
-        await this.event(sql, id, actor, "development_recorded", { text, automatic: true });
-      }
+      const levelChangedAfterFiling = await this.updateOwedOnLevelChange(sql, id, before.level, after.level, actor, "Level changed after the initial report");
       const snapshot = await this.refresh(sql, id);
       return { before, after: snapshot.classification, changed, snapshot, revoked, levelChangedAfterFiling };
     });
+  }
+
+  /** An active not-reportable assessment is void once the incident is reportable: revoked, with the criteria that make it so. */
+  private async revokeIfReportable(sql: Sql, id: number, pack: RulePack, verdict: Classification, actor: string, why: string): Promise<Assessment | null> {
+    const assessment = await this.activeAssessment(sql, id);
+    if (!assessment || verdict.reportable !== true) return null;
+    const reason = `${why}: ${verdict.criteria.filter((c) => pack.levels.find((l) => l.id === c.level)?.reportable).map((c) => c.id).join(", ")}`;
+    await details.revokeAssessment(sql, assessment.id, iso(this.now()), actor, reason);
+    await this.event(sql, id, actor, "assessment_revoked", { assessment: assessment.id, reason });
+    return assessment;
+  }
+
+  /** A new level after the initial report is a new important circumstance: the authority hears of it in an update report (Article 7). */
+  private async updateOwedOnLevelChange(sql: Sql, id: number, from: string, to: string, actor: string, what: string): Promise<boolean> {
+    if (from === to || !(await details.hasInitialSubmission(sql, id))) return false;
+    const text = `${what}: ${from} → ${to}`;
+    await details.insertDevelopment(sql, id, text, iso(this.now()), actor);
+    await this.event(sql, id, actor, "development_recorded", { text, automatic: true });
+    return true;
+  }
+
+  /**
+   * Re-judge every incident not closed that another pack judged (or none recorded) under the
+   * pack this process applies, one transaction per incident: the timeline records both packs
+   * and the verdict before and after, warnings are re-planned, the card refreshed, and the
+   * war room told when the verdict changed. Closed incidents keep the verdict they were judged
+   * under. Run at start-up; a second run finds nothing to do.
+   */
+  async adoptRules(notice?: RulesNotice): Promise<RulesChange[]> {
+    const target = this.rules.currentIdentity;
+    await this.store.tx((sql) => this.rules.recordLegacy(sql, iso(this.now())));
+    const ids = await this.store.read((sql) => incidents.incidentsJudgedOtherwise(sql, target.sha256));
+    const changes: RulesChange[] = [];
+    for (const id of ids) {
+      const change = await this.withRulesRecorded((sql) => this.rejudge(sql, id, notice));
+      if (change) changes.push(change);
+    }
+    return changes;
+  }
+
+  private async rejudge(sql: Sql, id: number, notice: RulesNotice | undefined): Promise<RulesChange | undefined> {
+    const row = await this.row(sql, id, true);
+    const target = this.rules.currentIdentity;
+    // Another replica may have got here first.
+    if (row.status === "closed" || row.rules_sha256 === target.sha256) return undefined;
+    const now = iso(this.now());
+    const beforeSnap = await this.snapshotIn(sql, id);
+    const old = beforeSnap.rules;
+    // The pack that judged it so far goes into the database too, so the event names only stored packs.
+    await this.rules.record(sql, old.pack, now);
+    await this.rules.record(sql, this.pack, now);
+    await incidents.setRules(sql, id, target.sha256);
+    const afterSnap = await this.snapshotIn(sql, id);
+    const before = judgedState(beforeSnap);
+    const after = judgedState(afterSnap);
+    await this.event(sql, id, SYSTEM_ACTOR, "rules_rejudged", { from: { ...old.identity, recorded: old.recorded }, to: target, before, after, criteria: afterSnap.classification.criteria.map((c) => c.id) });
+    const revoked = await this.revokeIfReportable(sql, id, this.pack, afterSnap.classification, SYSTEM_ACTOR, "reportable under the updated rules");
+    const levelChangedAfterFiling = await this.updateOwedOnLevelChange(sql, id, before.level, after.level, SYSTEM_ACTOR, "Level changed under the updated rules, after the initial report");
+    const snapshot = await this.refresh(sql, id);
+    const change: RulesChange = { incidentId: id, from: { ...old.identity, recorded: old.recorded }, to: target, before, after, snapshot, revoked, levelChangedAfterFiling };
+    const message = notice?.(change);
+    const { platform, channelId } = snapshot.incident;
+    if (message && channelId) {
+      await enqueuePost(sql, { key: `rules:${id}:${target.sha256}`, incidentId: id, platform, channelId, messageJson: JSON.stringify(message), now: this.now().toMillis() });
+    }
+    return change;
   }
 
   /**
@@ -511,7 +606,7 @@ export class IncidentService {
       if (snap.assessment) throw new IncidentError(`Incident #${id} was already assessed not reportable at ${snap.assessment.at} by ${snap.assessment.actor}.`);
       const unknown = snap.clock?.reportabilityFacts ?? [];
       const assessment = await details.insertAssessment(sql, id, why, JSON.stringify(unknown), iso(this.now()), actor);
-      await this.event(sql, id, actor, "assessment_recorded", { assessment, verdict: "not_reportable", reason: why, unknown_facts: unknown });
+      await this.event(sql, id, actor, "assessment_recorded", { assessment, verdict: "not_reportable", reason: why, unknown_facts: unknown, rules: snap.rules.identity.sha256 });
       return this.refresh(sql, id);
     });
   }
@@ -576,11 +671,12 @@ export class IncidentService {
     if (req.kind === "final" && snap.incident.status !== "resolved") throw new IncidentError("The post-incident report is filed after the incident is resolved (/incident resolve).");
     this.checkFilingOrder(snap, req.kind, at);
     if (req.kind === "initial") {
-      const empty = this.pack.report_items.filter((i) => i.initial && !snap.items[i.id]?.trim());
+      const items = snap.rules.pack.report_items;
+      const empty = items.filter((i) => i.initial && !snap.items[i.id]?.trim());
       if (empty.length && !incomplete) {
         const numbers = empty.map((i) => i.number).join(" and ");
         throw new IncidentError(
-          `The initial report must carry items ${this.pack.report_items.filter((i) => i.initial).map((i) => i.number).join(" and ")} (Article 7); item ${numbers} ${empty.length > 1 ? "are" : "is"} empty. Write ${empty.length > 1 ? "them" : "it"} (/incident report edit), or record why the report went without: --incomplete "reason".`,
+          `The initial report must carry items ${items.filter((i) => i.initial).map((i) => i.number).join(" and ")} (Article 7); item ${numbers} ${empty.length > 1 ? "are" : "is"} empty. Write ${empty.length > 1 ? "them" : "it"} (/incident report edit), or record why the report went without: --incomplete "reason".`,
         );
       }
     }
@@ -652,6 +748,7 @@ export class IncidentService {
         submitted_at: iso(at),
         items: req.items,
         deadline_provisional: req.kind === "initial" && snap.clock ? snap.clock.provisional : null,
+        rules: snap.rules.identity.sha256,
         incomplete_reason: incomplete,
         draft: req.draft,
       });
@@ -706,7 +803,7 @@ export class IncidentService {
       }
       await incidents.markResolved(sql, id, iso(when));
       const snapshot = await this.refresh(sql, id);
-      await this.event(sql, id, actor, "incident_resolved", { resolved_at: iso(when), final_due_at: snapshot.incident.finalDueAt });
+      await this.event(sql, id, actor, "incident_resolved", { resolved_at: iso(when), final_due_at: snapshot.incident.finalDueAt, rules: snapshot.rules.identity.sha256 });
       return snapshot;
     });
   }

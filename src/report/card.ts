@@ -4,7 +4,8 @@ import type { Button, Field, Message, Tone } from "../bot/message.js";
 import { applicableDeadlines, levelById, possibleDeadlines } from "../rules/classify.js";
 import { formatBoth, timeLeft } from "./format.js";
 import { label, loadTemplates } from "./templates.js";
-import { assessmentNote, clockReasons } from "./reasons.js";
+import { assessmentNote, classificationNotes, clockReasons } from "./reasons.js";
+import { describeRules } from "../rules/identity.js";
 
 export interface PresentOptions {
   pack: RulePack;
@@ -52,7 +53,7 @@ export function itemNumbers(pack: RulePack, ids: string[]): string {
 }
 
 export function missingItemsText(pack: RulePack, snap: IncidentSnapshot): string {
-  if (!snap.missingItems.length) return "all seven items written";
+  if (!snap.missingItems.length) return `none: all ${pack.report_items.filter((i) => !i.optional).length} required items written`;
   return itemNumbers(pack, snap.missingItems);
 }
 
@@ -90,7 +91,9 @@ export function renderCard(o: PresentOptions, snap: IncidentSnapshot): Message {
   if (snap.classification.criteria.length) {
     fields.push({
       label: "Criteria met",
-      value: snap.classification.criteria.map((c) => `${c.text_en}${c.confirmed ? "" : " (threshold unconfirmed: verify)"}`).join("\n"),
+      value: snap.classification.criteria
+        .map((c) => `${c.text_en}${c.confirmed ? "" : " (threshold unconfirmed: verify)"}${c.interpretation ? ` [${label(loadTemplates(), "stricter_reading").en}: ${c.interpretation.en}]` : ""}`)
+        .join("\n"),
     });
   }
   if (snap.clock) {
@@ -119,8 +122,9 @@ export function renderCard(o: PresentOptions, snap: IncidentSnapshot): Message {
   if (i.finalDueAt && !snap.finalFiled) {
     fields.push({ label: "Post-incident report due", value: `${formatBoth(i.finalDueAt, pack.authority_zone, o.displayZone)} — ${timeLeft(i.finalDueAt, o.now)}` });
   }
+  fields.push({ label: label(loadTemplates(), "rules").en, value: describeRules(snap.rules.identity), short: true });
   const t = loadTemplates();
-  const reminders: string[] = [];
+  const reminders: string[] = classificationNotes(snap.facts).map((n) => n.en);
   if (snap.facts.suspected_crime === true && !i.policeReportedAt) reminders.push(label(t, "police_pending").en);
   if (!i.disclosureClearedAt) reminders.push(label(t, "disclosure_pending").en);
   if (i.provisional && i.status === "open") reminders.push(label(t, "enter_facts").en);

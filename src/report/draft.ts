@@ -4,6 +4,8 @@ import type { IncidentSnapshot, Reportability, SubmissionKind } from "../inciden
 import { assessmentNote, clockReasons } from "./reasons.js";
 import { levelById } from "../rules/classify.js";
 import { label, type Templates } from "./templates.js";
+import { rulesIdentity, type RulesIdentity } from "../rules/identity.js";
+import { classificationNotes } from "./reasons.js";
 
 export interface DraftDetail {
   id: string;
@@ -35,7 +37,10 @@ export interface Draft {
   provisional: boolean;
   /** Why the clock is provisional, when it is. */
   provisional_reasons: { zh: string; en: string }[];
-  criteria: { id: string; zh: string; en: string; confirmed: boolean }[];
+  /** Each with the reading applied where the Guide can be read two ways. */
+  criteria: { id: string; zh: string; en: string; confirmed: boolean; interpretation?: { zh: string; en: string } }[];
+  /** The rule pack that judged the incident: an auditor can ask for exactly these rules (warroom rules show). */
+  rules: RulesIdentity;
   aware_at: string;
   deadline: string | null;
   deadline_hours: number | null;
@@ -77,8 +82,8 @@ export function nextReportKind(snap: IncidentSnapshot): SubmissionKind {
 }
 
 /**
- * The ready-to-submit draft: the seven items (or the post-incident items for the final
- * report) with what is known, every gap marked, in a form both renderers read.
+ * The ready-to-submit draft: the items of Article 7 (or the post-incident headings of Article 8
+ * for the final report) with what is known, every gap marked, in a form both renderers read.
  */
 export function buildDraft(pack: RulePack, t: Templates, snap: IncidentSnapshot, kind: SubmissionKind, now: DateTime): Draft {
   const level = levelById(pack, snap.classification.level);
@@ -90,7 +95,9 @@ export function buildDraft(pack: RulePack, t: Templates, snap: IncidentSnapshot,
     .filter((d) => !only || only.has(d.id))
     .map((d) => {
       const value = values[d.id]?.trim() || null;
-      const item: DraftItem = { number: d.number, id: d.id, label_zh: d.zh, label_en: d.en, value, missing: value === null };
+      // An optional item (Article 7(8), anything else to report) left empty is "none", not a gap.
+      const optional = "optional" in d && d.optional === true;
+      const item: DraftItem = { number: d.number, id: d.id, label_zh: d.zh, label_en: d.en, value, missing: value === null && !optional };
       if (d.ransomware_en && snap.facts.ransomware === true) {
         item.note_en = d.ransomware_en;
         item.note_zh = d.ransomware_zh;
@@ -100,7 +107,7 @@ export function buildDraft(pack: RulePack, t: Templates, snap: IncidentSnapshot,
       }
       return item;
     });
-  const notes: Draft["notes"] = [];
+  const notes: Draft["notes"] = [...classificationNotes(snap.facts)];
   const note = (id: string) => notes.push({ id, ...label(t, id) });
   if (snap.incident.reportability === "not_reportable") note("not_reportable");
   if (snap.assessment) notes.push({ id: "assessed_not_reportable", ...assessmentNote(pack, snap.assessment) });
@@ -118,7 +125,14 @@ export function buildDraft(pack: RulePack, t: Templates, snap: IncidentSnapshot,
     reportability: snap.incident.reportability,
     provisional: snap.incident.provisional,
     provisional_reasons: final || snap.initialFiled ? [] : clockReasons(snap),
-    criteria: snap.classification.criteria.map((c) => ({ id: c.id, zh: c.text_zh, en: c.text_en, confirmed: c.confirmed })),
+    criteria: snap.classification.criteria.map((c) => ({
+      id: c.id,
+      zh: c.text_zh,
+      en: c.text_en,
+      confirmed: c.confirmed,
+      ...(c.interpretation ? { interpretation: { zh: c.interpretation.zh, en: c.interpretation.en } } : {}),
+    })),
+    rules: rulesIdentity(snap.rules.pack),
     aware_at: cst(pack, snap.incident.awareAt) as string,
     deadline: cst(pack, snap.clock?.deadlineAt ?? null),
     deadline_hours: snap.clock?.hours ?? null,
@@ -151,10 +165,7 @@ function renderOne(d: Draft, t: Templates, lang: "zh" | "en", md: boolean): stri
   const level = d.provisional ? `${d.level[lang]} (${L("provisional")})` : d.level[lang];
   lines.push(bullet(L("incident"), `#${d.incident.id} ${d.incident.title}`));
   lines.push(bullet(L("level"), level));
-  if (d.criteria.length) {
-    const crit = d.criteria.map((c) => (c.confirmed ? c[lang] : `${c[lang]} (${L("unconfirmed")})`)).join(lang === "zh" ? "；" : "; ");
-    lines.push(bullet(L("criteria"), crit));
-  }
+  if (d.criteria.length) lines.push(bullet(L("criteria"), criteriaText(d, t, lang)));
   lines.push(bullet(L("aware_at"), when(d.aware_at)));
   if (d.kind !== "final" && d.deadline) lines.push(bullet(L("deadline"), `${when(d.deadline)} (${d.deadline_hours} h)`));
   if (d.recipients.length) lines.push(bullet(L("recipients"), d.recipients.map((r) => r[lang]).join(lang === "zh" ? "、" : ", ")));
@@ -168,7 +179,7 @@ function renderOne(d: Draft, t: Templates, lang: "zh" | "en", md: boolean): stri
     lines.push(h2(`${item.number}. ${lang === "zh" ? item.label_zh : item.label_en}`));
     const note = lang === "zh" ? item.note_zh : item.note_en;
     if (note) lines.push(md ? `> ${note}` : `(${note})`);
-    lines.push(item.value ?? missing);
+    lines.push(item.value ?? (item.missing ? missing : L("no_other_matters")));
     if (item.details) {
       for (const x of item.details) lines.push(bullet(lang === "zh" ? x.label_zh : x.label_en, x.value ?? missing));
     }
@@ -187,8 +198,24 @@ function renderOne(d: Draft, t: Templates, lang: "zh" | "en", md: boolean): stri
   lines.push("");
   for (const n of d.notes) lines.push(md ? `> ${n[lang]}` : `NOTE: ${n[lang]}`);
   if (d.notes.length) lines.push("");
+  lines.push(`${L("rules")}: ${rulesLine(d)}`);
   lines.push(`${L("generated")}: ${when(d.generated_at)}`);
   return lines.join("\n");
+}
+
+/** The criteria that fired, each with its flag and, where the Guide reads two ways, the reading applied. */
+export function criteriaText(d: Draft, t: Templates, lang: "zh" | "en"): string {
+  const L = (key: string) => label(t, key)[lang];
+  const parts = d.criteria.map((c) => {
+    const notes = [...(c.confirmed ? [] : [L("unconfirmed")]), ...(c.interpretation ? [`${L("stricter_reading")}: ${c.interpretation[lang]}`] : [])];
+    return notes.length ? `${c[lang]} (${notes.join(lang === "zh" ? "；" : "; ")})` : c[lang];
+  });
+  return parts.join(lang === "zh" ? "；" : "; ");
+}
+
+/** "cac-2025 2.0.0, sha256 <hash>": the whole hash, which warroom rules show takes. */
+export function rulesLine(d: Draft): string {
+  return `${d.rules.id} ${d.rules.version}, sha256 ${d.rules.sha256}`;
 }
 
 export function renderDraft(d: Draft, t: Templates, options: { lang: Lang; format: DraftFormat }): string {

@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import type { Draft, Lang } from "./draft.js";
+import { criteriaText, rulesLine, type Draft, type Lang } from "./draft.js";
 import { fill, label, type Templates } from "./templates.js";
 
 /**
@@ -54,7 +54,7 @@ function section(d: Draft, t: Templates, lang: "zh" | "en", ctx: DocumentContext
   const row = (key: string, value: string | null): FormRow => ({ label: L(key), value: value ?? missing, missing: value === null });
   const sep = lang === "zh" ? "；" : "; ";
   const level = d.provisional ? `${d.level[lang]} (${L("provisional")})` : d.level[lang];
-  const criteria = d.criteria.map((c) => (c.confirmed ? c[lang] : `${c[lang]} (${L("unconfirmed")})`)).join(sep);
+  const criteria = criteriaText(d, t, lang);
   const header: FormRow[] = [
     row("reporting_unit", d.reporting_unit),
     row("incident", `#${d.incident.id} ${d.incident.title}`),
@@ -74,7 +74,7 @@ function section(d: Draft, t: Templates, lang: "zh" | "en", ctx: DocumentContext
   const items: FormItem[] = d.items.map((i) => ({
     heading: `${i.number}. ${lang === "zh" ? i.label_zh : i.label_en}`,
     ...((lang === "zh" ? i.note_zh : i.note_en) ? { note: (lang === "zh" ? i.note_zh : i.note_en) as string } : {}),
-    text: i.value ?? missing,
+    text: i.value ?? (i.missing ? missing : L("no_other_matters")),
     missing: i.missing,
     details: (i.details ?? []).map((x) => ({ label: lang === "zh" ? x.label_zh : x.label_en, value: x.value ?? missing, missing: x.value === null })),
   }));
@@ -90,7 +90,7 @@ function section(d: Draft, t: Templates, lang: "zh" | "en", ctx: DocumentContext
   });
   if (d.notes.length) blocks.push({ heading: "", lines: d.notes.map((n) => n[lang]) });
 
-  const footer = [`${L("generated")}: ${when(d.generated_at)}`];
+  const footer = [`${L("rules")}: ${rulesLine(d)}`, `${L("generated")}: ${when(d.generated_at)}`];
   if (ctx.integrity) footer.push(`${L("integrity")}: ${ctx.integrity.events}:${ctx.integrity.hash}`);
   return { lang, title: t.titles[d.kind][lang], header, items, blocks, footer };
 }

@@ -2,6 +2,7 @@ import type { RulePack } from "../rules/pack.js";
 import type { Assessment, IncidentSnapshot } from "../incidents/model.js";
 import { fill, joinList, label, loadTemplates, type Bi } from "./templates.js";
 import { formatCst, formatDuration } from "./format.js";
+import type { Facts } from "../rules/facts.js";
 
 function factLabels(pack: RulePack, names: readonly string[]): Bi {
   return joinList(names.map((n) => {
@@ -42,4 +43,12 @@ export function revocationNote(pack: RulePack, snap: IncidentSnapshot, now: numb
     out.push(fill(label(t, "deadline_already_past"), { overdue: formatDuration(now - Date.parse(snap.clock.deadlineAt)) }));
   }
   return out;
+}
+
+/**
+ * What every surface says beside the verdict whatever the level: state secrets put the
+ * incident under other departments' rules (Article 13), while the clock stays as a reminder.
+ */
+export function classificationNotes(facts: Facts): { id: string; en: string; zh: string }[] {
+  return facts.state_secrets === true ? [{ id: "state_secrets", ...label(loadTemplates(), "state_secrets") }] : [];
 }

@@ -7,7 +7,7 @@ import { urgentWithin } from "../countdown/planner.js";
 import { formatBoth, formatDuration } from "./format.js";
 import { label, loadTemplates } from "./templates.js";
 import { missingItemsText, type PresentOptions } from "./card.js";
-import { clockReasons } from "./reasons.js";
+import { classificationNotes, clockReasons } from "./reasons.js";
 
 function headline(w: WarningRow, snap: IncidentSnapshot, now: number): string {
   const final = w.clock === "post_incident";
@@ -31,6 +31,7 @@ function mentionsFor(o: PresentOptions, snap: IncidentSnapshot, w: WarningRow, n
 function details(o: PresentOptions, snap: IncidentSnapshot, w: WarningRow, now: number): string[] {
   const level = levelById(o.pack, snap.classification.level);
   const lines = [`Incident #${snap.incident.id}: ${snap.incident.title}`, `Level: ${level.en} ${level.zh}${snap.incident.provisional ? " so far (provisional)" : ""}`];
+  for (const n of classificationNotes(snap.facts)) lines.push(n.en);
   if (w.clock === "report" && snap.clock) {
     lines.push(`Deadline: ${formatBoth(snap.clock.deadlineAt, o.pack.authority_zone, o.displayZone)}`);
     const left = Date.parse(snap.clock.deadlineAt) - now;

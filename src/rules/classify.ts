@@ -12,7 +12,10 @@ export interface FiredCriterion {
   text_en: string;
   text_zh: string;
   confirmed: boolean;
+  /** Where the criterion stands: its clause of the source ("Guide III (major), normally-criteria item 6(1)"). */
   source: string;
+  /** The reading applied where the text can be read two ways. */
+  interpretation?: { id: string; en: string; zh: string };
 }
 
 export interface Recipient {
@@ -163,7 +166,8 @@ function firedCriterion(pack: RulePack, c: Criterion, facts: Facts): FiredCriter
     text_en: c.en,
     text_zh: c.zh,
     confirmed: c.confirmed,
-    source: pack.sources[c.source] ?? c.source,
+    source: c.clause?.en ?? pack.sources[c.source] ?? c.source,
+    ...(c.interpretation ? { interpretation: c.interpretation } : {}),
   };
 }
 

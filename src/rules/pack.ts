@@ -18,6 +18,8 @@ export const conditionSchema = z
   });
 
 const bilingual = { en: z.string().min(1), zh: z.string().min(1) };
+/** Where in its source a figure or an entry stands ("Article 4, paragraph 2", "Guide II, item 2"). */
+const clauseSchema = z.object(bilingual).strict();
 
 const levelSchema = z
   .object({
@@ -41,6 +43,8 @@ const factSchema = z
     integer: z.boolean().optional(),
     values: z.array(enumValueSchema).min(1).optional(),
     group: z.string().min(1),
+    /** What the fact stands for in the source, shown beside its field in forms and help. */
+    help: z.object(bilingual).strict().optional(),
     ...bilingual,
   })
   .strict()
@@ -62,6 +66,12 @@ const criterionSchema = z
     also: z.array(conditionSchema).optional(),
     confirmed: z.boolean(),
     source: z.string().min(1),
+    clause: clauseSchema.optional(),
+    /**
+     * Where the text can be read two ways: the reading this criterion applies (the stricter
+     * one, unless a deployment chose otherwise), said beside the criterion wherever it fires.
+     */
+    interpretation: z.object({ id: z.string().min(1), ...bilingual }).strict().optional(),
     ...bilingual,
   })
   .strict();
@@ -73,6 +83,8 @@ const deadlineSchema = z
     id: z.string().min(1),
     hours: z.number().positive().finite(),
     source: z.string().min(1),
+    clause: clauseSchema.optional(),
+    confirmed: z.boolean().optional(),
     when_any: z.array(conditionSchema),
     /** Known facts that rule the deadline out even while its when_any facts are unknown. */
     ruled_out_by: z.array(conditionSchema).optional(),
@@ -91,6 +103,9 @@ const itemSchema = z
     id: z.string().regex(/^[a-z][a-z0-9_]*$/),
     number: z.number().int().positive(),
     initial: z.boolean().optional(),
+    /** Nothing is missing when it is empty (Article 7(8): anything else that should be reported). */
+    optional: z.boolean().optional(),
+    clause: clauseSchema.optional(),
     ransomware_en: z.string().optional(),
     ransomware_zh: z.string().optional(),
     /** Fields the item must carry when the incident is ransomware (Article 7, item 2). */
@@ -104,6 +119,8 @@ const positiveInts = z.array(z.number().int().positive());
 export const rulePackSchema = z
   .object({
     id: z.string().min(1),
+    /** Bumped with every change of the shipped rules; an incident records the exact pack that judged it. */
+    version: z.string().min(1),
     name: z.object(bilingual).strict(),
     authority_zone: z.string().refine((s) => IANAZone.isValidZone(s), "must be an IANA zone"),
     sources: z.record(z.string(), z.string()),
@@ -122,6 +139,7 @@ export const rulePackSchema = z
             /** The contact comes from a secondary source: show "verify against the official notice". */
             verify: z.boolean().optional(),
             source: z.string().min(1).optional(),
+            clause: clauseSchema.optional(),
             ...bilingual,
           })
           .strict(),
@@ -145,6 +163,8 @@ export const rulePackSchema = z
         post_incident: z
           .object({
             days: z.number().int().positive(),
+            source: z.string().min(1).optional(),
+            clause: clauseSchema.optional(),
             days_before: positiveInts,
             at_deadline: z.boolean(),
             overdue_every_days: z.number().int().positive(),
@@ -215,7 +235,12 @@ export const rulePackSchema = z
     pack.channels.forEach((c, i) => {
       if (c.source && !(c.source in pack.sources)) ctx.addIssue({ code: "custom", path: ["channels", i, "source"], message: `unknown source "${c.source}"` });
     });
+    const checkSource = (source: string | undefined, path: (string | number)[]) => {
+      if (source !== undefined && !(source in pack.sources)) ctx.addIssue({ code: "custom", path: [...path, "source"], message: `unknown source "${source}"` });
+    };
+    checkSource(pack.countdown.post_incident.source, ["countdown", "post_incident"]);
     pack.deadlines.forEach((d, i) => {
+      checkSource(d.source, ["deadlines", i]);
       if (!levels.has(d.onward_from_level)) ctx.addIssue({ code: "custom", path: ["deadlines", i, "onward_from_level"], message: `unknown level "${d.onward_from_level}"` });
       d.when_any.forEach((c, j) => checkCondition(c, ["deadlines", i, "when_any", j]));
       d.ruled_out_by?.forEach((c, j) => checkCondition(c, ["deadlines", i, "ruled_out_by", j]));
@@ -276,7 +301,9 @@ type Json = Record<string, unknown>;
 export function mergeOverride(base: Json, override: Json): Json {
   const out: Json = { ...base };
   for (const [key, value] of Object.entries(override)) {
-    const current = out[key];
+    // JSON.parse keeps "__proto__" as a key: assigned here it would replace the prototype.
+    if (FORBIDDEN_KEYS.has(key)) throw new RulePackError(`rule pack override has the key "${key}", which no rule pack holds`);
+    const current = Object.hasOwn(out, key) ? out[key] : undefined;
     if (Array.isArray(current) && Array.isArray(value) && current.every(hasId) && value.every(hasId)) {
       const merged = current.map((entry) => {
         const patch = value.find((v) => idOf(v) === idOf(entry));
@@ -292,6 +319,8 @@ export function mergeOverride(base: Json, override: Json): Json {
   }
   return out;
 }
+
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 function isPlainObject(v: unknown): v is Json {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -321,14 +350,51 @@ function readJson(path: string): Json {
 
 export const DEFAULT_PACK_PATH = dataPath("rules", "cac-2025.json");
 
+/**
+ * The pack warroom applied before packs were versioned and recorded (release 1.0.0, as it
+ * shipped). Incidents of a database from then name no pack: they were judged under this one,
+ * so closed ones keep that verdict and verify replays them under it.
+ */
+export const LEGACY_PACK_PATH = dataPath("rules", "archive", "cac-2025@1.0.0.json");
+
+const origins = new WeakMap<RulePack, string>();
+
+/** The files a pack was loaded from ("data/rules/cac-2025.json + /etc/warroom/rules.json"), for the record. */
+export function packOrigin(pack: RulePack): string {
+  return origins.get(pack) ?? "built in code";
+}
+
+function loadFrom(basePath: string, overridePath: string | undefined): RulePack {
+  const origin = overridePath ? `${basePath} + ${overridePath}` : basePath;
+  const raw = overridePath ? mergeOverride(readJson(basePath), readJson(overridePath)) : readJson(basePath);
+  const pack = parseRulePack(raw, origin);
+  origins.set(pack, origin);
+  return pack;
+}
+
 let cachedDefault: RulePack | undefined;
 
 /** Load the shipped pack, with a deployment override merged in when given. */
 export function loadRulePack(overridePath?: string): RulePack {
   if (!overridePath) {
-    cachedDefault ??= parseRulePack(readJson(DEFAULT_PACK_PATH), DEFAULT_PACK_PATH);
+    cachedDefault ??= loadFrom(DEFAULT_PACK_PATH, undefined);
     return cachedDefault;
   }
-  const merged = mergeOverride(readJson(DEFAULT_PACK_PATH), readJson(overridePath));
-  return parseRulePack(merged, `${DEFAULT_PACK_PATH} + ${overridePath}`);
+  return loadFrom(DEFAULT_PACK_PATH, overridePath);
+}
+
+/**
+ * The pack that judged incidents recorded before packs were: the 1.0.0 release with the
+ * deployment's override merged in, as that release applied it. An override that no longer
+ * fits the old pack leaves the old pack as shipped.
+ */
+export function loadLegacyPack(overridePath?: string): RulePack {
+  if (overridePath) {
+    try {
+      return loadFrom(LEGACY_PACK_PATH, overridePath);
+    } catch (err) {
+      if (!(err instanceof RulePackError)) throw err;
+    }
+  }
+  return loadFrom(LEGACY_PACK_PATH, undefined);
 }

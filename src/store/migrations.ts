@@ -1,4 +1,4 @@
-import { BOARD_TABLES, LEASES_TABLE, SHOWN_FORMS_TABLE } from "./shared-schema.js";
+import { BOARD_TABLES, LEASES_TABLE, SHOWN_FORMS_TABLE, RULE_PACKS_TABLE } from "./shared-schema.js";
 
 /**
  * Versioned schema. Each entry runs once, in order, inside a transaction; the version
@@ -207,5 +207,10 @@ export const MIGRATIONS: readonly string[] = [
   -- Forms a platform shows as cards (Feishu), kept so that a refused submission comes back
   -- as the same form on whichever replica receives it. PostgreSQL's version 6.
   ${SHOWN_FORMS_TABLE}
+  `,
+  /* 9 */ `
+  -- The rule packs applied, content-addressed, and the pack each incident is judged under
+  -- (src/store/shared-schema.ts). PostgreSQL's version 7.
+  ${RULE_PACKS_TABLE}
   `,
 ];

@@ -20,6 +20,7 @@ export const SQLITE_MARKERS: readonly SchemaMarker[] = [
   /* 6 */ { table: "leases" },
   /* 7 */ { table: "board_sessions" },
   /* 8 */ { table: "shown_forms" },
+  /* 9 */ { table: "rule_packs" },
 ];
 
 export const PG_MARKERS: readonly SchemaMarker[] = [
@@ -29,6 +30,7 @@ export const PG_MARKERS: readonly SchemaMarker[] = [
   /* 4 */ { table: "leases" },
   /* 5 */ { table: "board_sessions" },
   /* 6 */ { table: "shown_forms" },
+  /* 7 */ { table: "rule_packs" },
 ];
 
 /** The version whose markers are exactly those present (each version's and none after it), or null. */

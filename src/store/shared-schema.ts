@@ -56,3 +56,24 @@ export const SHOWN_FORMS_TABLE = `
   );
   CREATE INDEX shown_forms_expiry ON shown_forms (expires_at);
 `;
+
+/**
+ * Rule packs as applied (SQLite 9, PostgreSQL 7), each the exact canonical JSON warroom judged
+ * with, kept under the SHA-256 of that text: timeline events name the hash, so the rules that
+ * judged an incident can be shown and replayed after any number of upgrades. Incidents name
+ * the pack they are judged under now (NULL: judged before packs were recorded, under the pack
+ * marked legacy, recorded at the first start of a release that records packs).
+ */
+export const RULE_PACKS_TABLE = `
+  CREATE TABLE rule_packs (
+    sha256      TEXT PRIMARY KEY,
+    pack_id     TEXT NOT NULL,
+    version     TEXT NOT NULL,
+    origin      TEXT NOT NULL,
+    content     TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    -- 1: the pack that judged the incidents recorded before packs were (those naming none).
+    legacy      INTEGER NOT NULL DEFAULT 0
+  );
+  ALTER TABLE incidents ADD COLUMN rules_sha256 TEXT;
+`;

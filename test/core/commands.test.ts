@@ -25,7 +25,7 @@ describe("input errors", () => {
     for (const [input, expected] of [
       ["facts personal_info_people=-5", "personal_info_people=-5: must not be negative"],
       ["facts province_population_pct=120", "province_population_pct=120: must be at most 100"],
-      ["facts portal_tier=city", "portal_tier=city: expected one of provincial_or_central, prefecture_or_provincial_news, other"],
+      ["facts portal_tier=city", "portal_tier=city: expected one of provincial_or_central, prefecture_or_provincial_news, enterprise_or_institution, other"],
       ["facts flux=3", 'flux=3: unknown fact "flux"'],
       ["facts direct_loss_rmb=lots", "direct_loss_rmb=lots: expected a number"],
       ["facts 1200000", '"1200000" is not a name=value pair'],
@@ -182,7 +182,7 @@ describe("forms", () => {
 });
 
 describe("reports", () => {
-  it("drafts the seven items in Chinese and English, marking what is missing, with files", async () => {
+  it("drafts the eight items of Article 7 in Chinese and English, marking what is missing, with files", async () => {
     const h = harness();
     await h.say("open Payment DB outage");
     await h.say("facts personal_info_people=1200000 ransomware=true");
@@ -192,11 +192,14 @@ describe("reports", () => {
     expect(text).toContain("# 网络安全事件报告（初次报告）");
     expect(text).toContain("# Network security incident report (initial report)");
     expect(text).toContain("Acme Pay Ltd, payment database cluster");
-    // Six items, and the three ransomware details item 2 must carry (Article 7, item 2).
+    // Six items, and the three ransomware details item 2 must carry (Article 7, item 2); item 8
+    // (anything else to report) left empty is "none", not a gap.
     expect(text.match(/【待补充】/g)).toHaveLength(9);
     expect(text.match(/\[MISSING\]/g)).toHaveLength(9);
-    expect(text).toContain("勒索软件攻击：勒索金额、支付方式、日期等");
-    expect(text).toContain("- **勒索金额**: 【待补充】");
+    expect(text).toContain("## 8. 其他应当报告的情况\n无");
+    expect(text).toContain("## 8. Anything else that should be reported\nNone");
+    expect(text).toContain("勒索软件攻击事件：要求支付赎金的金额、方式、日期等");
+    expect(text).toContain("- **要求支付赎金的金额**: 【待补充】");
     expect(text).toContain("- **Payment method demanded**: [MISSING]");
     expect(text).toContain("Missing: items 2, 3, 4, 5, 6, 7.");
     expect(r.message?.attachments?.map((a) => a.filename)).toEqual(["incident-1-initial.md", "incident-1-initial.txt"]);
@@ -235,7 +238,9 @@ describe("reports", () => {
     await h.say("facts direct_loss_rmb=30000000");
     const card = h.port.card(h.room())?.text ?? "";
     expect(card).toContain("Report due 2026-03-02 11:00 CST");
-    expect(card).toContain("Receiver's onward duty: For significant and above, that office reports to the national CAC within 1 hour of receipt.");
+    expect(card).toContain(
+      "Receiver's onward duty: For significant and particularly significant incidents, the department's cyberspace-affairs office reports to the national CAC at once, within 1 hour of receipt at most (Article 4, paragraph 3).",
+    );
   });
 
   it("says a general incident needs no CAC report but other laws may, once every reportable criterion is ruled out", async () => {
@@ -244,7 +249,8 @@ describe("reports", () => {
     const r = await h.say("facts tampered_site_tier=enterprise illegal_content_shares=800 direct_loss_rmb=1000000");
     expect(textOf(r)).toContain("Whether a report is owed is undetermined");
     const settled = await h.say(
-      "facts cii_full_outage_minutes=0 cii_main_function_outage_minutes=0 portal_tier=other province_population_pct=0 prefecture_population_pct=0 essential_services_people=0 personal_info_people=0 important_data_harm=none illegal_content_views=0 spread_declared=none other_harm=none",
+      // On the home page 20 minutes: below the 30 minutes of Guide III.n6(1).
+      "facts cii_full_outage_minutes=0 cii_main_function_outage_minutes=0 system_loss=none portal_tier=other province_population_pct=0 prefecture_population_pct=0 essential_services_people=0 personal_info_people=0 important_data_harm=none illegal_content_homepage_hours=0.33 illegal_content_other_page_hours=0 illegal_content_views=0 spread_declared=none other_harm=none",
     );
     expect(textOf(settled)).toContain("General incident: every criterion of a reportable level is known not to be met, so no report is required under the CAC Measures; other laws or sector rules may still require one.");
     expect(h.port.card(h.room())?.text).toContain("no report is required");

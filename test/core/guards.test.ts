@@ -7,11 +7,11 @@ import { ENGINES, harnessOn, textOf } from "../support/harness.js";
 import { createApp } from "../../src/app.js";
 import { FakeClock } from "../../src/time/clock.js";
 import { runTs } from "../support/run-ts.js";
+import { NONE_FIRES_TEXT } from "../rules/helpers.js";
 
 const CLI = "bin/warroom.ts";
 const REPORTABLE = "facts personal_info_people=1200000 operator_type=ordinary cii_affected=false";
-const NOTHING_REPORTABLE =
-  "cii_full_outage_minutes=0 cii_main_function_outage_minutes=0 portal_tier=other province_population_pct=0 prefecture_population_pct=0 essential_services_people=0 personal_info_people=0 important_data_harm=none direct_loss_rmb=0 tampered_site_tier=enterprise illegal_content_shares=0 illegal_content_views=0 spread_declared=none other_harm=none";
+const NOTHING_REPORTABLE = NONE_FIRES_TEXT;
 
 describe.each(ENGINES)("%s: the time of awareness cannot be used to relax the clock", (engine) => {
   it("refuses a later awareness from a member without a role, and lets anyone move it earlier", async () => {

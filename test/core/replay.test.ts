@@ -5,6 +5,7 @@ import { DateTime } from "luxon";
 import { z } from "zod";
 import { appendEvent, GENESIS, hashOf } from "../../src/incidents/timeline.js";
 import { crossCheck, describeFinding, EVENT_HANDLERS, on, replayTimeline } from "../../src/incidents/replay.js";
+import { IncidentService } from "../../src/incidents/service.js";
 import { ENGINES, harnessOn, type Engine, type Harness } from "../support/harness.js";
 import { ROOT } from "../support/run-ts.js";
 
@@ -58,6 +59,10 @@ async function lifecycle(engine: Engine = "sqlite"): Promise<Harness> {
   const five = (await s.open({ title: "VPN outage", actor: "alice", platform: "test", channelId: null, channelName: "inc-5" })).incident.id;
   (await s.attachChannel(five, { id: "C5", name: "inc-5-2" }, "warroom"));
 
+  // A deployment lowers a threshold: the incidents not closed are judged again under its pack.
+  const lowered = { ...h.app.pack, criteria: h.app.pack.criteria.map((c) => (c.id === "loss_m" ? { ...c, when: { ...c.when, gte: 1_000_000 } } : c)) };
+  expect((await new IncidentService(h.app.store, lowered, h.clock).adoptRules()).map((c) => c.incidentId)).toEqual([two, three, four, five]);
+
   // Warroom was down for an hour: the warnings that fell due meanwhile come as one catch-up.
   h.clock.advance({ hours: 1 });
   await h.app.engine.recover();
@@ -100,7 +105,7 @@ describe("replaying the timeline", () => {
     ["a fact", "UPDATE facts SET value = '1' WHERE incident_id = 1 AND name = 'personal_info_people'", "incident #1: fact personal_info_people: the timeline says 12000000, the table has 1"],
     ["a deleted fact", "DELETE FROM facts WHERE incident_id = 2 AND name = 'direct_loss_rmb'", "incident #2: fact direct_loss_rmb: the timeline says 6000000, the table has nothing"],
     ["who set a fact", "UPDATE facts SET updated_by = 'mallory' WHERE incident_id = 1 AND name = 'cii_affected'", 'incident #1: fact cii_affected set by: the timeline says "alice", the table has "mallory"'],
-    ["the level", "UPDATE incidents SET level = 'general' WHERE id = 1", 'incident #1: level (classified from the timeline\'s facts under the current rule pack): the timeline says "significant", the table has "general"'],
+    ["the level", "UPDATE incidents SET level = 'general' WHERE id = 1", 'incident #1: level (classified from the timeline\'s facts under the rule pack its events name): the timeline says "significant", the table has "general"'],
     ["the reportability", "UPDATE incidents SET reportability = 'not_reportable' WHERE id = 3", 'incident #3: reportability: the timeline says "assessed_not_reportable", the table has "not_reportable"'],
     ["the provisional flag", "UPDATE incidents SET provisional = 0 WHERE id = 2", "incident #2: provisional: the timeline says 1, the table has 0"],
     ["the deadline", "UPDATE incidents SET deadline_at = '2026-03-09T00:00:00.000Z' WHERE id = 2", 'incident #2: report deadline: the timeline says "2026-03-05T01:00:00.000Z", the table has "2026-03-09T00:00:00.000Z"'],

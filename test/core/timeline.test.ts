@@ -159,7 +159,7 @@ describe("timeline head", () => {
     notes(db, ["alice", "bob", "carol"]);
     const last = db.prepare("SELECT hash FROM timeline WHERE seq = 3").pluck().get();
     // Back to schema 3, as a database written before heads were kept.
-    db.exec("DROP TABLE timeline_head; DROP TABLE leases; DROP TABLE board_links; DROP TABLE board_sessions; DROP TABLE shown_forms; ALTER TABLE outbox DROP COLUMN lease_until; PRAGMA user_version = 3;");
+    db.exec("DROP TABLE timeline_head; DROP TABLE leases; DROP TABLE board_links; DROP TABLE board_sessions; DROP TABLE shown_forms; DROP TABLE rule_packs; ALTER TABLE incidents DROP COLUMN rules_sha256; ALTER TABLE outbox DROP COLUMN lease_until; PRAGMA user_version = 3;");
     db.close();
     const upgraded = openDatabase(path);
     expect(upgraded.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);

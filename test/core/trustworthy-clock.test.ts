@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ENGINES, harnessOn, textOf, type Harness } from "../support/harness.js";
 import { FORM_IDS } from "../../commands/forms.js";
+import { NONE_FIRES_TEXT } from "../rules/helpers.js";
 
 /** Every reportable criterion ruled out, typed as a command: the incident is general and not reportable. */
-const NOTHING_REPORTABLE =
-  "cii_full_outage_minutes=0 cii_main_function_outage_minutes=0 portal_tier=other province_population_pct=0 prefecture_population_pct=0 essential_services_people=0 personal_info_people=0 important_data_harm=none direct_loss_rmb=0 tampered_site_tier=enterprise illegal_content_shares=0 illegal_content_views=0 spread_declared=none other_harm=none";
+const NOTHING_REPORTABLE = NONE_FIRES_TEXT;
 
 async function withItems(h: Harness): Promise<void> {
   await h.say("report edit 1 Acme Pay Ltd, payment database cluster");
@@ -297,7 +297,7 @@ describe.each(ENGINES)("%s: filings that make sense (seen 4)", (engine) => {
     expect(snap.updateOwed).toBe(true);
     const card = h.port.card(h.room())?.text ?? "";
     expect(card).toContain("update report of new developments");
-    expect(card).toContain("Receiver's onward duty: For significant and above, the provincial CAC reports to the national CAC at once, within 1 hour at most");
+    expect(card).toContain("Receiver's onward duty: For significant and particularly significant incidents, the provincial CAC reports to the national CAC at once, within 1 hour of receipt at most");
   });
 
   it("resolve --at records when handling ended; the 30-day clock runs from it", async () => {
@@ -364,7 +364,7 @@ describe.each(ENGINES)("%s: ransomware details (Article 7, item 2)", (engine) =>
     });
     expect(saved.ok).toBe(true);
     const draft = textOf(await h.say("report"));
-    expect(draft).toContain("- **勒索金额**: 30 BTC");
+    expect(draft).toContain("- **要求支付赎金的金额**: 30 BTC");
     expect(draft).toContain("- **Payment method demanded**: Bitcoin wallet bc1q…");
     expect(draft).toContain("- **Date of the ransom demand**: 2026-03-02");
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { classify, deadlineBasis } from "../../src/rules/classify.js";
 import { facts, firedIds, NONE_FIRES, pack, rankOf, run } from "./helpers.js";
+import { criterion } from "./helpers.js";
 
 describe("highest level wins", () => {
   it("several criteria at different levels: the highest is the level, all are listed highest first", () => {
@@ -13,7 +14,8 @@ describe("highest level wins", () => {
     expect(result.level).toBe("particularly_significant");
     expect(result.reportable).toBe(true);
     expect(new Set(firedIds(result))).toEqual(
-      new Set(["population_province_ps", "loss_s", "loss_m", "personal_info_m", "other_harm_m"]),
+      // 60% of a province also reaches the major level's 30% (its prefecture-level regions taken together).
+      new Set(["population_province_ps", "loss_s", "loss_m", "personal_info_m", "other_harm_m", "population_province_m"]),
     );
     expect(result.criteria[0]?.id).toBe("population_province_ps");
     const ranks = result.criteria.map((c) => rankOf(c.level));
@@ -47,13 +49,18 @@ describe("highest level wins", () => {
       confirmed: true,
     });
     expect(fired?.text_en).toContain("home page");
-    expect(fired?.text_zh).toContain("首页");
+    // The official wording: 在主页上出现并持续6小时以上 (Guide I.n6(1)).
+    expect(fired?.text_zh).toContain("主页");
   });
 
-  it("an unconfirmed criterion says so", () => {
+  it("every criterion of the shipped pack stands in the official text; one that does not says so", () => {
     const [fired] = run({ essential_services_people: 1_000_000 }).criteria;
     expect(fired?.id).toBe("essential_s");
-    expect(fired?.confirmed).toBe(false);
+    expect(fired?.confirmed).toBe(true);
+    expect(fired?.source).toBe("Guide II (significant), normally-criteria item 3");
+    const local = { ...pack, criteria: [...pack.criteria, { ...criterion("essential_s"), id: "essential_local", level: "major", when: { fact: "essential_services_people", gte: 50_000 }, confirmed: false }] };
+    const [own] = run({ essential_services_people: 60_000 }, local).criteria;
+    expect(own).toMatchObject({ id: "essential_local", confirmed: false });
   });
 
   it("nothing known is general so far, reportability undetermined, on the strictest clock (1 h), with no criteria", () => {
@@ -127,12 +134,18 @@ describe("missing facts", () => {
     expect(result.missing).toContain("portal_tier");
   });
 
-  it("tampered_site_tier = enterprise rules out the home-page and other-page hours, not shares and views", () => {
-    const { missing } = run({ tampered_site_tier: "enterprise" });
-    expect(missing).not.toContain("illegal_content_homepage_hours");
-    expect(missing).not.toContain("illegal_content_other_page_hours");
-    expect(missing).toContain("illegal_content_shares");
-    expect(missing).toContain("illegal_content_views");
+  it("any tampered site counts at the major level: with the tier known to be 'other', the dwell times, shares and views still decide reportability", () => {
+    const { missing, reportable } = run({ tampered_site_tier: "other" });
+    expect(reportable).toBe(null);
+    for (const f of ["illegal_content_homepage_hours", "illegal_content_other_page_hours", "illegal_content_shares", "illegal_content_views"]) expect(missing).toContain(f);
+    // At significant, an 'other' site feeds only major criteria: nothing there could raise the level.
+    const s = run({ tampered_site_tier: "other", direct_loss_rmb: 30_000_000 });
+    for (const f of ["illegal_content_homepage_hours", "illegal_content_other_page_hours", "illegal_content_shares", "illegal_content_views"]) expect(s.missing).not.toContain(f);
+    // A company portal reaches significant (stricter reading), never particularly significant.
+    const e = run({ tampered_site_tier: "enterprise", direct_loss_rmb: 30_000_000 });
+    expect(e.missing).not.toContain("illegal_content_shares");
+    const m = run({ tampered_site_tier: "enterprise", personal_info_people: 1_200_000 });
+    expect(m.missing).toContain("illegal_content_shares");
   });
 
   it("at major, only facts that could raise the level above major are missing", () => {
@@ -144,8 +157,8 @@ describe("missing facts", () => {
     expect(result.missing).toContain("cii_full_outage_minutes");
     // With the site tier unknown, shares could still reach significant ...
     expect(result.missing).toContain("illegal_content_shares");
-    // ... but on a company site they only feed major criteria, which cannot raise the level.
-    const t = run({ tampered_site_tier: "enterprise", personal_info_people: 1_200_000 });
+    // ... but on an 'other' site they only feed major criteria, which cannot raise the level.
+    const t = run({ tampered_site_tier: "other", personal_info_people: 1_200_000 });
     expect(t.missing).not.toContain("illegal_content_shares");
     expect(t.missing).not.toContain("illegal_content_views");
   });

@@ -3,9 +3,12 @@ import type { Criterion } from "../../src/rules/pack.js";
 import { alsoSatisfied, criterion, enumValues, firedIds, pack, rankOf, run, NONE_FIRES } from "./helpers.js";
 
 /**
- * The classification guide as written in docs/spec (cac-measures.md), typed in by hand so
- * that a broken or emptied rule pack cannot make the data-driven tests below vacuous.
+ * The Classification Guide as issued (annex to the Measures of 2025-09-11, official text in
+ * the project's legal sources), typed in by hand, row by row with its Guide item, so that a
+ * broken or emptied rule pack cannot make the data-driven tests below vacuous. Every threshold
+ * is inclusive (注：本指南中的“以上”均包括本数).
  * tiers: the site tiers for which the criterion applies (the `also` condition), if any.
+ * guide: the item of the Guide the row stands for (section, qualitative item or "n" + normally-item).
  */
 type Row = {
   id: string;
@@ -14,56 +17,76 @@ type Row = {
   gte?: number;
   in?: string[];
   tiers?: { fact: string; in: string[] };
-  confirmed?: boolean;
+  guide: string;
 };
 const PORTAL_PS_TIERS = { fact: "portal_tier", in: ["provincial_or_central"] };
-const PORTAL_S_TIERS = { fact: "portal_tier", in: ["provincial_or_central", "prefecture_or_provincial_news"] };
+// 地市级以上党政机关、企事业单位门户网站，省级以上重点新闻网站 (II.n1, III.n1), company portals included (stricter reading).
+const PORTAL_S_TIERS = { fact: "portal_tier", in: ["provincial_or_central", "prefecture_or_provincial_news", "enterprise_or_institution"] };
 const SITE_PS = { fact: "tampered_site_tier", in: ["provincial_or_central"] };
-const SITE_S = { fact: "tampered_site_tier", in: ["provincial_or_central", "prefecture_or_large_platform"] };
+const SITE_S = { fact: "tampered_site_tier", in: ["provincial_or_central", "prefecture_or_large_platform", "enterprise"] };
 const SPEC: Row[] = [
-  { id: "portal_ps", level: "particularly_significant", fact: "portal_outage_hours", gte: 24, tiers: PORTAL_PS_TIERS, confirmed: true },
-  { id: "portal_s", level: "significant", fact: "portal_outage_hours", gte: 6, tiers: PORTAL_S_TIERS, confirmed: false },
-  { id: "portal_m", level: "major", fact: "portal_outage_hours", gte: 2, tiers: PORTAL_S_TIERS, confirmed: false },
-  { id: "cii_full_ps", level: "particularly_significant", fact: "cii_full_outage_minutes", gte: 360, confirmed: true },
-  { id: "cii_main_ps", level: "particularly_significant", fact: "cii_main_function_outage_minutes", gte: 1440, confirmed: true },
-  { id: "cii_full_s", level: "significant", fact: "cii_full_outage_minutes", gte: 120, confirmed: false },
-  { id: "cii_main_s", level: "significant", fact: "cii_main_function_outage_minutes", gte: 360, confirmed: false },
-  { id: "cii_full_m", level: "major", fact: "cii_full_outage_minutes", gte: 10, confirmed: true },
-  { id: "cii_main_m", level: "major", fact: "cii_main_function_outage_minutes", gte: 30, confirmed: true },
-  { id: "population_province_ps", level: "particularly_significant", fact: "province_population_pct", gte: 50, confirmed: true },
-  { id: "population_prefecture_s", level: "significant", fact: "prefecture_population_pct", gte: 50, confirmed: false },
-  { id: "population_prefecture_m", level: "major", fact: "prefecture_population_pct", gte: 30, confirmed: true },
-  { id: "essential_ps", level: "particularly_significant", fact: "essential_services_people", gte: 10_000_000, confirmed: true },
-  { id: "essential_s", level: "significant", fact: "essential_services_people", gte: 1_000_000, confirmed: false },
-  { id: "essential_m", level: "major", fact: "essential_services_people", gte: 100_000, confirmed: true },
-  { id: "personal_info_ps", level: "particularly_significant", fact: "personal_info_people", gte: 100_000_000, confirmed: true },
-  { id: "personal_info_s", level: "significant", fact: "personal_info_people", gte: 10_000_000, confirmed: true },
-  { id: "personal_info_m", level: "major", fact: "personal_info_people", gte: 1_000_000, confirmed: true },
-  { id: "loss_ps", level: "particularly_significant", fact: "direct_loss_rmb", gte: 100_000_000, confirmed: true },
-  // 2023 draft figure; the 2025 final text as republished does not state it.
-  { id: "loss_s", level: "significant", fact: "direct_loss_rmb", gte: 20_000_000, confirmed: false },
-  { id: "loss_m", level: "major", fact: "direct_loss_rmb", gte: 5_000_000, confirmed: true },
-  { id: "content_homepage_ps", level: "particularly_significant", fact: "illegal_content_homepage_hours", gte: 6, tiers: SITE_PS, confirmed: true },
-  { id: "content_other_page_ps", level: "particularly_significant", fact: "illegal_content_other_page_hours", gte: 24, tiers: SITE_PS, confirmed: true },
-  { id: "content_shares_ps", level: "particularly_significant", fact: "illegal_content_shares", gte: 100_000, tiers: SITE_PS, confirmed: true },
-  { id: "content_views_ps", level: "particularly_significant", fact: "illegal_content_views", gte: 1_000_000, tiers: SITE_PS, confirmed: true },
-  { id: "content_homepage_s", level: "significant", fact: "illegal_content_homepage_hours", gte: 2, tiers: SITE_S, confirmed: false },
-  { id: "content_other_page_s", level: "significant", fact: "illegal_content_other_page_hours", gte: 12, tiers: SITE_S, confirmed: false },
-  { id: "content_shares_s", level: "significant", fact: "illegal_content_shares", gte: 10_000, tiers: SITE_S, confirmed: false },
-  { id: "content_views_s", level: "significant", fact: "illegal_content_views", gte: 100_000, tiers: SITE_S, confirmed: false },
-  { id: "content_shares_m", level: "major", fact: "illegal_content_shares", gte: 1_000, confirmed: true },
-  { id: "content_views_m", level: "major", fact: "illegal_content_views", gte: 10_000, confirmed: true },
-  // 2025 guide text: "or so determined by a provincial-or-higher cyberspace or public security body".
-  { id: "spread_declared_ps", level: "particularly_significant", fact: "spread_declared", in: ["particularly_large"], confirmed: true },
-  { id: "spread_declared_s", level: "significant", fact: "spread_declared", in: ["large"], confirmed: false },
-  // Assessed judgements: the sources give no threshold to confirm.
-  { id: "important_data_ps", level: "particularly_significant", fact: "important_data_harm", in: ["particularly_significant"], confirmed: false },
-  { id: "important_data_s", level: "significant", fact: "important_data_harm", in: ["significant"], confirmed: false },
-  { id: "important_data_m", level: "major", fact: "important_data_harm", in: ["major"], confirmed: false },
-  { id: "other_harm_ps", level: "particularly_significant", fact: "other_harm", in: ["particularly_significant"], confirmed: false },
-  { id: "other_harm_s", level: "significant", fact: "other_harm", in: ["significant"], confirmed: false },
-  { id: "other_harm_m", level: "major", fact: "other_harm", in: ["major"], confirmed: false },
+  { id: "system_loss_ps", level: "particularly_significant", fact: "system_loss", in: ["particularly_significant"], guide: "I.1" },
+  { id: "important_data_ps", level: "particularly_significant", fact: "important_data_harm", in: ["particularly_significant"], guide: "I.2, I.n4" },
+  { id: "other_harm_ps", level: "particularly_significant", fact: "other_harm", in: ["particularly_significant"], guide: "I.3, I.n8" },
+  { id: "portal_ps", level: "particularly_significant", fact: "portal_outage_hours", gte: 24, tiers: PORTAL_PS_TIERS, guide: "I.n1" },
+  { id: "cii_full_ps", level: "particularly_significant", fact: "cii_full_outage_minutes", gte: 360, guide: "I.n2" },
+  { id: "cii_main_ps", level: "particularly_significant", fact: "cii_main_function_outage_minutes", gte: 1440, guide: "I.n2" },
+  { id: "population_province_ps", level: "particularly_significant", fact: "province_population_pct", gte: 50, guide: "I.n3" },
+  { id: "essential_ps", level: "particularly_significant", fact: "essential_services_people", gte: 10_000_000, guide: "I.n3" },
+  { id: "personal_info_ps", level: "particularly_significant", fact: "personal_info_people", gte: 100_000_000, guide: "I.n5" },
+  { id: "content_homepage_ps", level: "particularly_significant", fact: "illegal_content_homepage_hours", gte: 6, tiers: SITE_PS, guide: "I.n6(1)" },
+  { id: "content_other_page_ps", level: "particularly_significant", fact: "illegal_content_other_page_hours", gte: 24, tiers: SITE_PS, guide: "I.n6(1)" },
+  { id: "content_shares_ps", level: "particularly_significant", fact: "illegal_content_shares", gte: 100_000, tiers: SITE_PS, guide: "I.n6(2)" },
+  { id: "content_views_ps", level: "particularly_significant", fact: "illegal_content_views", gte: 1_000_000, tiers: SITE_PS, guide: "I.n6(3)" },
+  { id: "spread_declared_ps", level: "particularly_significant", fact: "spread_declared", in: ["particularly_large"], guide: "I.n6(4)" },
+  { id: "loss_ps", level: "particularly_significant", fact: "direct_loss_rmb", gte: 100_000_000, guide: "I.n7" },
+
+  { id: "system_loss_s", level: "significant", fact: "system_loss", in: ["significant"], guide: "II.1" },
+  { id: "important_data_s", level: "significant", fact: "important_data_harm", in: ["significant"], guide: "II.2, II.n4" },
+  { id: "other_harm_s", level: "significant", fact: "other_harm", in: ["significant"], guide: "II.3, II.n8" },
+  { id: "portal_s", level: "significant", fact: "portal_outage_hours", gte: 6, tiers: PORTAL_S_TIERS, guide: "II.n1" },
+  { id: "cii_full_s", level: "significant", fact: "cii_full_outage_minutes", gte: 60, guide: "II.n2" },
+  { id: "cii_main_s", level: "significant", fact: "cii_main_function_outage_minutes", gte: 180, guide: "II.n2" },
+  { id: "population_prefecture_s", level: "significant", fact: "prefecture_population_pct", gte: 50, guide: "II.n3" },
+  { id: "essential_s", level: "significant", fact: "essential_services_people", gte: 1_000_000, guide: "II.n3" },
+  { id: "personal_info_s", level: "significant", fact: "personal_info_people", gte: 10_000_000, guide: "II.n5" },
+  { id: "content_homepage_s", level: "significant", fact: "illegal_content_homepage_hours", gte: 2, tiers: SITE_S, guide: "II.n6(1)" },
+  { id: "content_other_page_s", level: "significant", fact: "illegal_content_other_page_hours", gte: 12, tiers: SITE_S, guide: "II.n6(1)" },
+  { id: "content_shares_s", level: "significant", fact: "illegal_content_shares", gte: 10_000, tiers: SITE_S, guide: "II.n6(2)" },
+  { id: "content_views_s", level: "significant", fact: "illegal_content_views", gte: 100_000, tiers: SITE_S, guide: "II.n6(3)" },
+  { id: "spread_declared_s", level: "significant", fact: "spread_declared", in: ["large"], guide: "II.n6(4)" },
+  { id: "loss_s", level: "significant", fact: "direct_loss_rmb", gte: 20_000_000, guide: "II.n7" },
+
+  { id: "system_loss_m", level: "major", fact: "system_loss", in: ["major"], guide: "III.1" },
+  { id: "important_data_m", level: "major", fact: "important_data_harm", in: ["major"], guide: "III.2, III.n4" },
+  { id: "other_harm_m", level: "major", fact: "other_harm", in: ["major"], guide: "III.3, III.n8" },
+  { id: "portal_m", level: "major", fact: "portal_outage_hours", gte: 2, tiers: PORTAL_S_TIERS, guide: "III.n1" },
+  { id: "cii_full_m", level: "major", fact: "cii_full_outage_minutes", gte: 10, guide: "III.n2" },
+  { id: "cii_main_m", level: "major", fact: "cii_main_function_outage_minutes", gte: 30, guide: "III.n2" },
+  { id: "population_prefecture_m", level: "major", fact: "prefecture_population_pct", gte: 30, guide: "III.n3" },
+  // Derived from III.n3: a province-level region's share is its prefecture-level regions' share taken together.
+  { id: "population_province_m", level: "major", fact: "province_population_pct", gte: 30, guide: "III.n3" },
+  { id: "essential_m", level: "major", fact: "essential_services_people", gte: 100_000, guide: "III.n3" },
+  { id: "personal_info_m", level: "major", fact: "personal_info_people", gte: 1_000_000, guide: "III.n5" },
+  // 党政机关、企事业单位门户网站，重点新闻网站，网络平台等: any site, so no tier condition.
+  { id: "content_homepage_m", level: "major", fact: "illegal_content_homepage_hours", gte: 0.5, guide: "III.n6(1)" },
+  { id: "content_other_page_m", level: "major", fact: "illegal_content_other_page_hours", gte: 2, guide: "III.n6(1)" },
+  { id: "content_shares_m", level: "major", fact: "illegal_content_shares", gte: 1_000, guide: "III.n6(2)" },
+  { id: "content_views_m", level: "major", fact: "illegal_content_views", gte: 10_000, guide: "III.n6(3)" },
+  { id: "spread_declared_m", level: "major", fact: "spread_declared", in: ["relatively_large"], guide: "III.n6(4)" },
+  { id: "loss_m", level: "major", fact: "direct_loss_rmb", gte: 5_000_000, guide: "III.n7" },
 ];
+
+/** "II.n6(1)" → the section's Roman numeral and its item, as the pack's clause names them. */
+function clauseMatches(guide: string, clauseEn: string | undefined): boolean {
+  return guide.split(", ").every((part) => {
+    const m = /^(I{1,3})\.(n?)(\d)(?:\((\d)\))?$/.exec(part);
+    if (!m || !clauseEn) return false;
+    const [, section, normally, item, sub] = m;
+    const itemText = normally ? `normally-criteria item ${item}${sub ? `(${sub})` : ""}` : `item ${item}`;
+    return clauseEn.startsWith(`Guide ${section} (`) && clauseEn.includes(itemText);
+  });
+}
 
 describe("the rule pack matches the classification guide (hand-written table)", () => {
   it("has every criterion of the guide, and nothing is silently dropped", () => {
@@ -83,65 +106,110 @@ describe("the rule pack matches the classification guide (hand-written table)", 
     } else {
       expect(c.also ?? []).toEqual([]);
     }
-    if (row.confirmed !== undefined) expect(c.confirmed).toBe(row.confirmed);
+    // Every figure here stands in the official text.
+    expect(c.confirmed).toBe(true);
+    expect(c.source).toBe("guide");
+    expect(clauseMatches(row.guide, c.clause?.en), `${row.id}: clause ${c.clause?.en} should be Guide ${row.guide}`).toBe(true);
+    expect(c.clause?.zh).toMatch(/《分级指南》/);
     expect(c.en.length).toBeGreaterThan(0);
     expect(c.zh).toMatch(/[\u4e00-\u9fff]/);
   });
 
-  // Literal facts, literal expectations: independent of how the pack is iterated.
+  // Literal facts, literal expectations: independent of how the pack is iterated. Each threshold
+  // at, just below and just above, from the official Guide.
   it.each([
     [{ personal_info_people: 999_999 }, "general"],
     [{ personal_info_people: 1_000_000 }, "major"],
     [{ personal_info_people: 9_999_999 }, "major"],
     [{ personal_info_people: 10_000_000 }, "significant"],
+    [{ personal_info_people: 99_999_999 }, "significant"],
     [{ personal_info_people: 100_000_000 }, "particularly_significant"],
     [{ direct_loss_rmb: 4_999_999.99 }, "general"],
     [{ direct_loss_rmb: 5_000_000 }, "major"],
+    [{ direct_loss_rmb: 19_999_999 }, "major"],
     [{ direct_loss_rmb: 20_000_000 }, "significant"],
     [{ direct_loss_rmb: 99_999_999 }, "significant"],
     [{ direct_loss_rmb: 100_000_000 }, "particularly_significant"],
     [{ cii_full_outage_minutes: 9 }, "general"],
     [{ cii_full_outage_minutes: 10 }, "major"],
-    [{ cii_full_outage_minutes: 120 }, "significant"],
+    [{ cii_full_outage_minutes: 59 }, "major"],
+    // Guide II.n2: 1 h of whole outage is significant (the 2023 draft said 2 h).
+    [{ cii_full_outage_minutes: 60 }, "significant"],
+    [{ cii_full_outage_minutes: 90 }, "significant"],
     [{ cii_full_outage_minutes: 359 }, "significant"],
     [{ cii_full_outage_minutes: 360 }, "particularly_significant"],
     [{ cii_main_function_outage_minutes: 29 }, "general"],
     [{ cii_main_function_outage_minutes: 30 }, "major"],
-    [{ cii_main_function_outage_minutes: 360 }, "significant"],
+    [{ cii_main_function_outage_minutes: 179 }, "major"],
+    // Guide II.n2: 3 h of main functions down is significant (the 2023 draft said 6 h).
+    [{ cii_main_function_outage_minutes: 180 }, "significant"],
     [{ cii_main_function_outage_minutes: 1439 }, "significant"],
     [{ cii_main_function_outage_minutes: 1440 }, "particularly_significant"],
     [{ prefecture_population_pct: 29.9 }, "general"],
     [{ prefecture_population_pct: 30 }, "major"],
+    [{ prefecture_population_pct: 49.9 }, "major"],
     [{ prefecture_population_pct: 50 }, "significant"],
-    [{ province_population_pct: 49.9 }, "general"],
+    [{ province_population_pct: 29.9 }, "general"],
+    [{ province_population_pct: 30 }, "major"],
+    [{ province_population_pct: 49.9 }, "major"],
     [{ province_population_pct: 50 }, "particularly_significant"],
     [{ essential_services_people: 99_999 }, "general"],
     [{ essential_services_people: 100_000 }, "major"],
+    [{ essential_services_people: 999_999 }, "major"],
     [{ essential_services_people: 1_000_000 }, "significant"],
+    [{ essential_services_people: 9_999_999 }, "significant"],
     [{ essential_services_people: 10_000_000 }, "particularly_significant"],
     [{ portal_tier: "provincial_or_central", portal_outage_hours: 1.99 }, "general"],
     [{ portal_tier: "provincial_or_central", portal_outage_hours: 2 }, "major"],
     [{ portal_tier: "provincial_or_central", portal_outage_hours: 6 }, "significant"],
+    [{ portal_tier: "provincial_or_central", portal_outage_hours: 23.99 }, "significant"],
     [{ portal_tier: "provincial_or_central", portal_outage_hours: 24 }, "particularly_significant"],
     [{ portal_tier: "prefecture_or_provincial_news", portal_outage_hours: 24 }, "significant"],
+    // 企事业单位门户网站 at the major and significant levels (Guide II.n1, III.n1), never particularly significant.
+    [{ portal_tier: "enterprise_or_institution", portal_outage_hours: 1.99 }, "general"],
+    [{ portal_tier: "enterprise_or_institution", portal_outage_hours: 2 }, "major"],
+    [{ portal_tier: "enterprise_or_institution", portal_outage_hours: 6 }, "significant"],
+    [{ portal_tier: "enterprise_or_institution", portal_outage_hours: 1000 }, "significant"],
     [{ portal_tier: "other", portal_outage_hours: 1000 }, "general"],
+    // Guide III.n6(1): 30 min on the home page of any tampered site is major.
+    [{ tampered_site_tier: "enterprise", illegal_content_homepage_hours: 0.49 }, "general"],
+    [{ tampered_site_tier: "enterprise", illegal_content_homepage_hours: 0.5 }, "major"],
+    [{ tampered_site_tier: "enterprise", illegal_content_homepage_hours: 1 }, "major"],
+    [{ tampered_site_tier: "other", illegal_content_homepage_hours: 1.99 }, "major"],
+    [{ tampered_site_tier: "enterprise", illegal_content_homepage_hours: 2 }, "significant"],
+    [{ tampered_site_tier: "other", illegal_content_homepage_hours: 1000 }, "major"],
+    [{ tampered_site_tier: "prefecture_or_large_platform", illegal_content_homepage_hours: 5.99 }, "significant"],
+    [{ tampered_site_tier: "provincial_or_central", illegal_content_homepage_hours: 6 }, "particularly_significant"],
+    [{ tampered_site_tier: "other", illegal_content_other_page_hours: 1.99 }, "general"],
+    [{ tampered_site_tier: "other", illegal_content_other_page_hours: 2 }, "major"],
+    [{ tampered_site_tier: "enterprise", illegal_content_other_page_hours: 12 }, "significant"],
+    [{ tampered_site_tier: "provincial_or_central", illegal_content_other_page_hours: 24 }, "particularly_significant"],
     [{ illegal_content_shares: 999 }, "general"],
     [{ illegal_content_shares: 1_000 }, "major"],
     [{ illegal_content_views: 9_999 }, "general"],
     [{ illegal_content_views: 10_000 }, "major"],
-    [{ tampered_site_tier: "enterprise", illegal_content_shares: 99_999_999 }, "major"],
+    [{ tampered_site_tier: "other", illegal_content_shares: 99_999_999 }, "major"],
+    [{ tampered_site_tier: "enterprise", illegal_content_shares: 9_999 }, "major"],
+    [{ tampered_site_tier: "enterprise", illegal_content_shares: 10_000 }, "significant"],
     [{ tampered_site_tier: "prefecture_or_large_platform", illegal_content_shares: 10_000 }, "significant"],
     [{ tampered_site_tier: "prefecture_or_large_platform", illegal_content_shares: 100_000 }, "significant"],
+    [{ tampered_site_tier: "provincial_or_central", illegal_content_shares: 99_999 }, "significant"],
     [{ tampered_site_tier: "provincial_or_central", illegal_content_shares: 100_000 }, "particularly_significant"],
+    [{ tampered_site_tier: "enterprise", illegal_content_views: 100_000 }, "significant"],
     [{ tampered_site_tier: "provincial_or_central", illegal_content_views: 1_000_000 }, "particularly_significant"],
-    [{ tampered_site_tier: "provincial_or_central", illegal_content_homepage_hours: 6 }, "particularly_significant"],
-    [{ tampered_site_tier: "provincial_or_central", illegal_content_other_page_hours: 24 }, "particularly_significant"],
-    [{ tampered_site_tier: "enterprise", illegal_content_homepage_hours: 1000 }, "general"],
     [{ spread_declared: "none" }, "general"],
+    [{ spread_declared: "relatively_large" }, "major"],
     [{ spread_declared: "large" }, "significant"],
     [{ spread_declared: "particularly_large" }, "particularly_significant"],
+    [{ system_loss: "none" }, "general"],
+    [{ system_loss: "major" }, "major"],
+    [{ system_loss: "significant" }, "significant"],
+    [{ system_loss: "particularly_significant" }, "particularly_significant"],
     [{ important_data_harm: "none" }, "general"],
     [{ important_data_harm: "major" }, "major"],
+    [{ important_data_harm: "significant" }, "significant"],
+    [{ important_data_harm: "particularly_significant" }, "particularly_significant"],
+    [{ other_harm: "major" }, "major"],
     [{ other_harm: "significant" }, "significant"],
     [{ other_harm: "particularly_significant" }, "particularly_significant"],
   ] as [Record<string, unknown>, string][])("%j is %s", (input, level) => {

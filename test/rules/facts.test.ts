@@ -27,9 +27,9 @@ describe("parseFacts (JSON)", () => {
       ]),
     );
     expect(enumFacts.sort()).toEqual(
-      ["important_data_harm", "operator_type", "other_harm", "portal_tier", "spread_declared", "tampered_site_tier"].sort(),
+      ["important_data_harm", "operator_type", "other_harm", "portal_tier", "spread_declared", "system_loss", "tampered_site_tier"].sort(),
     );
-    expect(booleanFacts.sort()).toEqual(["cii_affected", "ransomware", "suspected_crime"]);
+    expect(booleanFacts.sort()).toEqual(["cii_affected", "ransomware", "state_secrets", "suspected_crime"]);
     expect(pctFacts.sort()).toEqual(["prefecture_population_pct", "province_population_pct"]);
   });
 

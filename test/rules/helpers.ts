@@ -107,6 +107,7 @@ export function expectFactsError(fn: () => unknown, ...fragments: string[]): str
 export const NONE_FIRES: Record<string, unknown> = {
   cii_full_outage_minutes: 0,
   cii_main_function_outage_minutes: 0,
+  system_loss: "none",
   portal_tier: "other",
   province_population_pct: 0,
   prefecture_population_pct: 0,
@@ -115,8 +116,15 @@ export const NONE_FIRES: Record<string, unknown> = {
   important_data_harm: "none",
   direct_loss_rmb: 0,
   tampered_site_tier: "enterprise",
+  illegal_content_homepage_hours: 0,
+  illegal_content_other_page_hours: 0,
   illegal_content_shares: 0,
   illegal_content_views: 0,
   spread_declared: "none",
   other_harm: "none",
 };
+
+/** NONE_FIRES as typed in chat: `name=value …`. */
+export const NONE_FIRES_TEXT = Object.entries(NONE_FIRES)
+  .map(([name, value]) => `${name}=${String(value)}`)
+  .join(" ");

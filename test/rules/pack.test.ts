@@ -237,11 +237,12 @@ describe("deployment override file", () => {
       level: "major",
       when: { fact: "personal_info_people", gte: 500_000 },
       confirmed: false,
-      source: "press",
+      source: "local",
       en: "Local rule",
       zh: "本地规则",
     };
-    const p = loadRulePack(writeTemp(JSON.stringify({ criteria: [extra] })));
+    // A criterion names its source; an override adding one adds the source it stands on.
+    const p = loadRulePack(writeTemp(JSON.stringify({ sources: { local: "Group policy 7.2" }, criteria: [extra] })));
     expect(p.criteria.length).toBe(pack.criteria.length + 1);
     expect(classify(p, parseFacts(p, { personal_info_people: 600_000 })).criteria.map((c) => c.id)).toEqual(["loss_local"]);
   });

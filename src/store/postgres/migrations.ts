@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { Sql } from "../sql.js";
-import { BOARD_TABLES, LEASES_TABLE, SHOWN_FORMS_TABLE } from "../shared-schema.js";
+import { BOARD_TABLES, LEASES_TABLE, SHOWN_FORMS_TABLE, RULE_PACKS_TABLE } from "../shared-schema.js";
 
 /**
  * Versioned schema for PostgreSQL. The versions reached are rows of schema_migrations
@@ -210,6 +210,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   -- Forms a platform shows as cards (Feishu), kept so that a refused submission comes back
   -- as the same form on whichever replica receives it. SQLite's version 8.
   ${SHOWN_FORMS_TABLE}
+  `,
+  /* 7 */ `
+  -- The rule packs applied, content-addressed, and the pack each incident is judged under
+  -- (src/store/shared-schema.ts). SQLite's version 9.
+  ${RULE_PACKS_TABLE}
   `,
 ];
 

@@ -27,6 +27,8 @@ export interface IncidentRow {
   police_reported_at: string | null;
   disclosure_cleared_at: string | null;
   updated_at: string;
+  /** The rule pack the incident is judged under; null for one judged before packs were recorded. */
+  rules_sha256: string | null;
 }
 
 export interface NewIncident {
@@ -40,12 +42,13 @@ export interface NewIncident {
   createdAt: string;
   awareAt: string;
   level: string;
+  rulesSha256: string;
 }
 
 export async function insertIncident(sql: Sql, i: NewIncident): Promise<number> {
   const row = await sql.get<{ id: number }>(
-    `INSERT INTO incidents (title, description, status, platform, channel_id, channel_name, private, opened_by, created_at, aware_at, level, updated_at)
-     VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    `INSERT INTO incidents (title, description, status, platform, channel_id, channel_name, private, opened_by, created_at, aware_at, level, updated_at, rules_sha256)
+     VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     i.title,
     i.description,
     i.platform,
@@ -57,6 +60,7 @@ export async function insertIncident(sql: Sql, i: NewIncident): Promise<number> 
     i.awareAt,
     i.level,
     i.createdAt,
+    i.rulesSha256,
   );
   return (row as { id: number }).id;
 }
@@ -164,4 +168,14 @@ export async function setChannel(sql: Sql, id: number, channelId: string, channe
   await sql.run("UPDATE incidents SET channel_id = ?, channel_name = ? WHERE id = ?", channelId, channelName, id);
   // Not always a timeline event (a room created under its reserved name), but shown: say so.
   await announceChange(sql, id);
+}
+
+/** Not closed and judged under another pack (or none recorded): re-judged when the rules change. */
+export async function incidentsJudgedOtherwise(sql: Sql, sha256: string): Promise<number[]> {
+  const rows = await sql.all<{ id: number }>("SELECT id FROM incidents WHERE status != 'closed' AND (rules_sha256 IS NULL OR rules_sha256 != ?) ORDER BY id", sha256);
+  return rows.map((r) => Number(r.id));
+}
+
+export async function setRules(sql: Sql, id: number, sha256: string): Promise<void> {
+  await sql.run("UPDATE incidents SET rules_sha256 = ? WHERE id = ?", sha256, id);
 }
