@@ -131,7 +131,7 @@ describe("verify on damaged or older SQLite files", () => {
 
   it("a database at an older schema is checked for its chain only, and that is not a pass", async () => {
     const db = await populated("sqlite");
-    await db.exec("DROP TABLE shown_forms; PRAGMA user_version = 7;");
+    await db.exec("DROP TABLE rule_packs; ALTER TABLE incidents DROP COLUMN rules_sha256; DROP TABLE shown_forms; PRAGMA user_version = 7;");
     const r = await cli(["verify"], db.location);
     expect([r.code, r.stdout]).toEqual([1, `the database is at schema 7, this warroom at ${MIGRATIONS.length}: state NOT checked (start warroom once to upgrade it, then verify again); timeline intact: 6 events\n`]);
   });

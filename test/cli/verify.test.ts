@@ -108,7 +108,9 @@ describe("warroom verify", () => {
 
     // Rewritten consistently, chain and head: only the head kept elsewhere can tell.
     const opened = new Database(path).prepare("SELECT seq FROM timeline WHERE incident_id = 1 AND type = 'incident_opened'").pluck().get() as number;
-    forge(path, opened, JSON.stringify({ title: "Routine maintenance", description: null, aware_at: "2026-03-02T01:00:00.000Z", channel: "inc-0", private: false }));
+    // The event as written, its title changed: everything else it names (the rules, the room) stays consistent.
+    const original = JSON.parse(new Database(path).prepare("SELECT payload FROM timeline WHERE seq = ?").pluck().get(opened) as string) as Record<string, unknown>;
+    forge(path, opened, JSON.stringify({ ...original, title: "Routine maintenance" }));
     edit(path, "UPDATE incidents SET title = 'Routine maintenance' WHERE id = 1");
     expect((await verify(["--db", path])).code).toBe(0);
     const rewritten = await verify(["--db", path, "--expect-head", kept]);
@@ -138,7 +140,7 @@ describe("warroom verify", () => {
     const path = join(temp(), "w.db");
     await store(path);
     // Schema 3: as written before heads were kept.
-    edit(path, "DROP TABLE timeline_head; DROP TABLE shown_forms; DROP TABLE board_sessions; DROP TABLE board_links; DROP TABLE leases; ALTER TABLE outbox DROP COLUMN lease_until; PRAGMA user_version = 3;");
+    edit(path, "DROP TABLE rule_packs; ALTER TABLE incidents DROP COLUMN rules_sha256; DROP TABLE timeline_head; DROP TABLE shown_forms; DROP TABLE board_sessions; DROP TABLE board_links; DROP TABLE leases; ALTER TABLE outbox DROP COLUMN lease_until; PRAGMA user_version = 3;");
     const r = await verify(["--db", path]);
     // The chain is checked; the state cannot be, and a check not made is never a pass.
     expect([r.code, r.stdout]).toEqual([1, `the database is at schema 3, this warroom at ${MIGRATIONS.length}: state NOT checked (start warroom once to upgrade it, then verify again); timeline intact: 4 events (no head stored)\n`]);
