@@ -3,16 +3,10 @@
  * last byte, read and access-checked as a compliance lead sees it), and one change reaching
  * 100 open pages (the event on every stream, then every page fetched again).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { request } from "node:http";
 import { performance } from "node:perf_hooks";
 import { DateTime } from "luxon";
-import { createApp } from "../src/app.js";
-import { SqliteStore } from "../src/store/sqlite/store.js";
-import { FakeClock } from "../src/time/clock.js";
-import { mountBoard, openHttp, sessionCookie } from "../test/support/board-server.js";
+import { boardOnFile, sessionCookie } from "../test/support/board-server.js";
 
 function line(name: string, value: string, target?: string): string {
   return `${name.padEnd(52)} ${value.padStart(14)}${target ? `   (target ${target})` : ""}`;
@@ -40,13 +34,8 @@ function openStream(url: string, cookie: string, onChange: () => void): Promise<
 }
 
 export async function benchBoard(): Promise<string[]> {
-  const dir = mkdtempSync(join(tmpdir(), "warroom-bench-board-"));
-  const location = join(dir, "warroom.db");
-  const store = new SqliteStore(location);
-  const clock = new FakeClock("2026-03-02T09:00:00+08:00");
-  const app = createApp({ config: { dbPath: location, displayZone: "Europe/Berlin", sweepCron: "*/15 * * * * *" }, store, clock, log: { info: () => undefined, error: () => undefined } });
-  const { http, origin } = await openHttp();
-  const board = await mountBoard(http, origin, app, location);
+  const served = await boardOnFile("board");
+  const { app, clock, origin, board } = served;
   const out: string[] = [];
   try {
     const N = 1000;
@@ -120,11 +109,7 @@ export async function benchBoard(): Promise<string[]> {
     out.push(line(`SSE fan-out: a change to ${PAGES} open pages' events`, `${median(fanOut).toFixed(0)} ms`, "< 2000 ms"));
     out.push(line(`  …and all ${PAGES} incident pages fetched again`, `${median(refresh).toFixed(0)} ms`, "< 2000 ms"));
   } finally {
-    await board.close();
-    await http.close();
-    await app.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await served.close();
   }
   return out;
 }

@@ -4,28 +4,17 @@
  * meanwhile, on the one port the platforms' callbacks share. Rendering runs on worker
  * threads, so the event loop keeps answering.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createApp } from "../src/app.js";
-import { SqliteStore } from "../src/store/sqlite/store.js";
-import { FakeClock } from "../src/time/clock.js";
 import { healthRoute } from "../src/http/health.js";
-import { mountBoard, openHttp, sessionCookie } from "../test/support/board-server.js";
+import { boardOnFile, sessionCookie } from "../test/support/board-server.js";
 
 const ITEM = "阿克米支付有限公司支付数据库集群db-3的副本在迁移期间对互联网开放，约120万条客户记录可被访问；副本已于09:20隔离，凭据已轮换。The replica was isolated at 09:20 CST; credentials were rotated. ";
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] as number;
 
 export async function benchPdfHealth(): Promise<string[]> {
-  const dir = mkdtempSync(join(tmpdir(), "warroom-bench-pdf-"));
-  const location = join(dir, "warroom.db");
-  const store = new SqliteStore(location);
-  const clock = new FakeClock("2026-03-02T09:00:00+08:00");
-  const app = createApp({ config: { dbPath: location, displayZone: "Europe/Berlin", sweepCron: "*/15 * * * * *" }, store, clock, log: { info: () => undefined, error: () => undefined } });
-  const { http, origin } = await openHttp();
-  const board = await mountBoard(http, origin, app, location);
+  const served = await boardOnFile("pdf");
+  const { app, http, origin, board } = served;
   http.mount(healthRoute(() => app.health()));
   try {
     const { incident } = await app.core.service.open({ title: "支付数据库故障 Payment DB outage", actor: "lead", platform: "bench", channelId: "C1", channelName: "inc-1" });
@@ -60,10 +49,6 @@ export async function benchPdfHealth(): Promise<string[]> {
       `${`  (${samples.length} probes; the 5 PDFs, ${Math.round(bytes / 1024)} KB each, took)`.padEnd(52)} ${`${wall.toFixed(0)} ms`.padStart(14)}`,
     ];
   } finally {
-    await board.close();
-    await http.close();
-    await app.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await served.close();
   }
 }

@@ -54,15 +54,19 @@ async function ready(h: Harness): Promise<void> {
 /** A command as the router takes it, without delivering the outbox (which would wait on the lock too). */
 const command = (h: Harness, text: string) => h.app.router.command({ actor: { platform: "test", id: "alice" }, channelId: h.room(), text });
 
+/** While the SMTP server holds the message, another process takes the write lock: then it answers 250. */
+async function race(engine: Engine): Promise<{ h: Harness; smtp: TestSmtp; lock: () => WriteLock | undefined }> {
+  let held: WriteLock | undefined;
+  let location = "";
+  const smtp = await server("accept", { beforeAccept: async () => void (held = await holdWriteLock(location)) });
+  const setup = await lockable(engine, smtp.mail());
+  location = setup.location;
+  return { h: setup.h, smtp, lock: () => held };
+}
+
 describe.each(ENGINES)("e-mail filing against a busy database (%s)", (engine) => {
   it("says the e-mail went out and how to record it; the retry records it and sends nothing", async () => {
-    let lock: WriteLock | undefined;
-    let location = "";
-    // While the server holds the message, another process takes the write lock: then it answers 250.
-    const smtp = await server("accept", { beforeAccept: async () => void (lock = await holdWriteLock(location)) });
-    const setup = await lockable(engine, smtp.mail());
-    location = setup.location;
-    const { h } = setup;
+    const { h, smtp, lock } = await race(engine);
     await ready(h);
     h.clock.advance({ minutes: 20 });
 
@@ -72,7 +76,7 @@ describe.each(ENGINES)("e-mail filing against a busy database (%s)", (engine) =>
     expect(textOf(first)).toContain(`The e-mail went out (Message-ID ${messageId}) but could not be recorded: the incident database is locked by another process.`);
     expect(textOf(first)).toContain(`/incident submitted email ${messageId} --kind initial --at 2026-03-02T09:20:00.000+08:00`);
     expect(textOf(first)).not.toContain("nothing was changed");
-    await lock?.release();
+    await lock()?.release();
     expect((await h.app.core.service.snapshot(1)).initialFiled).toBe(false);
 
     // The retry records the e-mail that went out, as accepted, and sends nothing.
@@ -93,15 +97,10 @@ describe.each(ENGINES)("e-mail filing against a busy database (%s)", (engine) =>
   });
 
   it("the command the answer gives records the e-mail by its Message-ID", async () => {
-    let lock: WriteLock | undefined;
-    let location = "";
-    const smtp = await server("accept", { beforeAccept: async () => void (lock = await holdWriteLock(location)) });
-    const setup = await lockable(engine, smtp.mail());
-    location = setup.location;
-    const { h } = setup;
+    const { h, smtp, lock } = await race(engine);
     await ready(h);
     const first = await command(h, "email send");
-    await lock?.release();
+    await lock()?.release();
     const recordIt = /\/incident (submitted email \S+ --kind initial --at \S+)\./.exec(textOf(first))?.[1];
     expect(recordIt).toBeDefined();
     const recorded = await command(h, recordIt as string);
