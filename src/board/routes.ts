@@ -15,6 +15,7 @@ import { RendererBusyError } from "../report/pdf-pool.js";
 import { html, type SafeHtml } from "./html.js";
 import { BodyTooLarge, cookieValue, crossSite, readForm, send } from "./http.js";
 import { securityHeaders } from "../http/headers.js";
+import { echo } from "../limits.js";
 import { renderIncident } from "./incident-page.js";
 import { page } from "./layout.js";
 import { ListRenderer } from "./list.js";
@@ -183,7 +184,7 @@ export function boardRoute(o: BoardRouteOptions): HttpRoute {
     if (crossSite(r.req)) return refuse(r.res, 403, "Refused", "Sign-in must start from the link itself.");
     const form = await readForm(r.req);
     const twice = [...new Set(form.keys())].find((k) => form.getAll(k).length > 1);
-    if (twice !== undefined) return refuse(r.res, 400, "Bad request", `The field ${twice.slice(0, 40)} is given twice. Nothing was changed.`);
+    if (twice !== undefined) return refuse(r.res, 400, "Bad request", `The field ${echo(twice, 40)} is given twice. Nothing was changed.`);
     const token = parse(r, z.object({ token: z.string().max(200) }).strict(), Object.fromEntries(form));
     if (!token) return;
     const redeemed = await o.auth.redeem(token.token);
@@ -252,7 +253,7 @@ export function boardRoute(o: BoardRouteOptions): HttpRoute {
       // A null-prototype record: `__proto__` and `constructor` are parameters like any other (and unknown ones).
       const query: Record<string, string> = Object.create(null) as Record<string, string>;
       for (const [k, v] of url.searchParams) {
-        if (Object.hasOwn(query, k)) return refuse(res, 400, "Bad request", `The parameter ${k.slice(0, 40)} is given twice. Nothing was changed.`);
+        if (Object.hasOwn(query, k)) return refuse(res, 400, "Bad request", `The parameter ${echo(k, 40)} is given twice. Nothing was changed.`);
         query[k] = v;
       }
       try {

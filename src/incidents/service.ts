@@ -697,7 +697,7 @@ export class IncidentService {
    * is owed (a repeated send must not file an empty one).
    */
   private checkFilingOrder(snap: IncidentSnapshot, kind: SubmissionKind, at: DateTime): void {
-    const cst = (isoText: string) => DateTime.fromISO(isoText, { zone: "utc" }).setZone(this.pack.authority_zone).toFormat("yyyy-MM-dd HH:mm");
+    const cst = (isoText: string) => DateTime.fromISO(isoText, { zone: "utc" }).setZone(snap.rules.pack.authority_zone).toFormat("yyyy-MM-dd HH:mm");
     const initial = snap.submissions.find((s) => s.kind === "initial");
     if (kind === "initial" && initial) {
       throw new IncidentError(`The initial report was already recorded (filed ${cst(initial.submittedAt)} CST); a later report is a supplementary or update report (--kind).`);
@@ -709,7 +709,7 @@ export class IncidentService {
       throw new IncidentError(`The post-incident report cannot be filed before handling ended (${cst(snap.incident.resolvedAt)} CST).`);
     }
     if (kind === "supplementary" && !snap.supplementaryOwed.some((i) => snap.items[i]?.trim())) {
-      const numbers = snap.supplementaryOwed.map((i) => this.pack.report_items.find((r) => r.id === i)?.number ?? i).join(", ");
+      const numbers = snap.supplementaryOwed.map((i) => snap.rules.pack.report_items.find((r) => r.id === i)?.number ?? i).join(", ");
       throw new IncidentError(
         snap.supplementaryOwed.length
           ? `The supplementary report would be empty: items ${numbers} are still unwritten (/incident report edit).`
@@ -833,7 +833,7 @@ export class IncidentService {
   private checkNothingOwed(snap: IncidentSnapshot): void {
     if (!snap.initialFiled) return;
     const owed = [
-      ...(snap.supplementaryOwed.length ? [`a supplementary report (items ${snap.supplementaryOwed.map((i) => this.pack.report_items.find((r) => r.id === i)?.number ?? i).join(", ")})`] : []),
+      ...(snap.supplementaryOwed.length ? [`a supplementary report (items ${snap.supplementaryOwed.map((i) => snap.rules.pack.report_items.find((r) => r.id === i)?.number ?? i).join(", ")})`] : []),
       ...(snap.updateOwed ? ["an update report (developments recorded since the last one)"] : []),
     ];
     if (owed.length) throw new IncidentError(`Incident #${snap.incident.id} still owes ${owed.join(" and ")}: record ${owed.length > 1 ? "them" : "it"} as filed (/incident submitted … --kind …) before closing.`);
