@@ -43,5 +43,5 @@ describe("warroom draft --format docx|pdf", () => {
       expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
       expect(r.stderr.trim(), args.join(" ")).toContain(line);
     }
-  });
+  }, 120_000);
 });

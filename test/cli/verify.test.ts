@@ -107,8 +107,8 @@ describe("warroom verify", () => {
     expect([grown.code, grown.stdout]).toEqual([0, "timeline intact: 8 events; state of 2 incidents matches it; it includes the expected head (4 events)\n"]);
 
     // Rewritten consistently, chain and head: only the head kept elsewhere can tell.
-    const opened = new Database(path).prepare("SELECT seq FROM timeline WHERE incident_id = 1 AND type = 'incident_opened'").pluck().get() as number;
-    forge(path, opened, JSON.stringify({ title: "Routine maintenance", description: null, aware_at: "2026-03-02T01:00:00.000Z", channel: "inc-0", private: false }));
+    const row = new Database(path).prepare("SELECT seq, payload FROM timeline WHERE incident_id = 1 AND type = 'incident_opened'").get() as { seq: number; payload: string };
+    forge(path, row.seq, JSON.stringify({ ...(JSON.parse(row.payload) as object), title: "Routine maintenance" }));
     edit(path, "UPDATE incidents SET title = 'Routine maintenance' WHERE id = 1");
     expect((await verify(["--db", path])).code).toBe(0);
     const rewritten = await verify(["--db", path, "--expect-head", kept]);
