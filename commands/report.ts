@@ -82,7 +82,7 @@ async function editItems(ctx: CommandContext, report: ReportName, usage: string)
 export const report: CommandDef = {
   name: "report",
   usage: REPORT_USAGE,
-  summary: "show the ready-to-submit draft; `report edit` fills the seven items",
+  summary: "show the ready-to-submit draft; `report edit` fills the eight items of Article 7",
   valueFlags: ["kind", "lang", "format"],
   // `report edit <n> <text>`: the item's text may hold --words of its own.
   freeText: true,

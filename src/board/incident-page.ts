@@ -34,7 +34,7 @@ ${unknown.length && snap.incident.status === "open" ? html`<p><strong>Unknown fa
 <h3>Criteria met</h3>
 ${
   snap.classification.criteria.length
-    ? html`<ul>${snap.classification.criteria.map((c) => html`<li>${c.text_en} <span lang="zh">${c.text_zh}</span>${c.confirmed ? "" : html` <em>(${label(loadTemplates(), "unconfirmed").en})</em>`}</li>`)}</ul>`
+    ? html`<ul>${snap.classification.criteria.map((c) => html`<li>${c.text_en} <span lang="zh">${c.text_zh}</span>${c.confirmed ? "" : html` <em>(${label(loadTemplates(), "unconfirmed").en})</em>`}${c.interpretation ? html` <em>(${label(loadTemplates(), "stricter_reading").en}: ${c.interpretation.en})</em>` : ""}</li>`)}</ul>`
     : html`<p>None so far.</p>`
 }
 ${(() => {

@@ -206,9 +206,11 @@ function renderOne(d: Draft, t: Templates, lang: "zh" | "en", md: boolean): stri
 /** The criteria that fired, each with its flag and, where the Guide reads two ways, the reading applied. */
 export function criteriaText(d: Draft, t: Templates, lang: "zh" | "en"): string {
   const L = (key: string) => label(t, key)[lang];
+  const zh = lang === "zh";
   const parts = d.criteria.map((c) => {
-    const notes = [...(c.confirmed ? [] : [L("unconfirmed")]), ...(c.interpretation ? [`${L("stricter_reading")}: ${c.interpretation[lang]}`] : [])];
-    return notes.length ? `${c[lang]} (${notes.join(lang === "zh" ? "；" : "; ")})` : c[lang];
+    const notes = [...(c.confirmed ? [] : [L("unconfirmed")]), ...(c.interpretation ? [`${L("stricter_reading")}${zh ? "：" : ": "}${c.interpretation[lang]}`] : [])];
+    if (!notes.length) return c[lang];
+    return zh ? `${c[lang]}（${notes.join("；")}）` : `${c[lang]} (${notes.join("; ")})`;
   });
   return parts.join(lang === "zh" ? "；" : "; ");
 }

@@ -48,8 +48,45 @@ export function evalCondition(c: Condition, facts: Facts): boolean | undefined {
   return true;
 }
 
+/**
+ * What classify needs of a pack, worked out once per pack (packs are immutable once parsed):
+ * each criterion with its conditions and rank, levels by id, the facts in pack order.
+ */
+interface PackIndex {
+  criteria: { c: Criterion; conds: Condition[]; rank: number; reportable: boolean }[];
+  levels: Map<string, Level>;
+  floor: Level;
+  factOrder: string[];
+}
+
+const indexes = new WeakMap<RulePack, PackIndex>();
+
+function indexOf(pack: RulePack): PackIndex {
+  let index = indexes.get(pack);
+  if (!index) {
+    const levels = new Map(pack.levels.map((l) => [l.id, l]));
+    index = {
+      criteria: pack.criteria.map((c) => {
+        const level = levels.get(c.level);
+        if (!level) throw new Error(`unknown level ${c.level}`);
+        return { c, conds: conditionsOf(c), rank: level.rank, reportable: level.reportable };
+      }),
+      levels,
+      floor: [...pack.levels].sort((a, b) => a.rank - b.rank)[0] as Level,
+      factOrder: pack.facts.map((f) => f.name),
+    };
+    indexes.set(pack, index);
+  }
+  return index;
+}
+
 function conditionsOf(c: Criterion): Condition[] {
   return [c.when, ...(c.also ?? [])];
+}
+
+function allHold(conds: Condition[], facts: Facts): boolean {
+  for (const cond of conds) if (evalCondition(cond, facts) !== true) return false;
+  return true;
 }
 
 function thresholdOf(c: Condition): FiredCriterion["threshold"] {
@@ -60,18 +97,14 @@ function thresholdOf(c: Condition): FiredCriterion["threshold"] {
 }
 
 export function levelById(pack: RulePack, id: string): Level {
-  const level = pack.levels.find((l) => l.id === id);
+  const level = indexOf(pack).levels.get(id);
   if (!level) throw new Error(`unknown level ${id}`);
   return level;
 }
 
 /** The non-reportable floor level (general). */
 export function floorLevel(pack: RulePack): Level {
-  return [...pack.levels].sort((a, b) => a.rank - b.rank)[0] as Level;
-}
-
-function rankOf(pack: RulePack, levelId: string): number {
-  return levelById(pack, levelId).rank;
+  return indexOf(pack).floor;
 }
 
 /** A deadline rule with no conditions: it applies to every operator no specific rule covers. */
@@ -172,9 +205,9 @@ function firedCriterion(pack: RulePack, c: Criterion, facts: Facts): FiredCriter
 }
 
 /** A criterion that has not fired but still could: none of its conditions is known false. */
-function stillOpen(c: Criterion, facts: Facts): string[] | undefined {
+function stillOpen(conds: Condition[], facts: Facts): string[] | undefined {
   const unknown: string[] = [];
-  for (const cond of conditionsOf(c)) {
+  for (const cond of conds) {
     const r = evalCondition(cond, facts);
     if (r === false) return undefined;
     if (r === undefined) unknown.push(cond.fact);
@@ -188,14 +221,14 @@ function stillOpen(c: Criterion, facts: Facts): string[] | undefined {
  */
 export function reportabilityFacts(pack: RulePack, typed: Facts): string[] {
   const facts = withImplied(pack, typed);
-  const reportable = new Set(pack.levels.filter((l) => l.reportable).map((l) => l.id));
+  const index = indexOf(pack);
   const out = new Set<string>();
-  for (const c of pack.criteria) {
-    if (!reportable.has(c.level)) continue;
-    if (conditionsOf(c).every((cond) => evalCondition(cond, facts) === true)) return [];
-    for (const f of stillOpen(c, facts) ?? []) out.add(f);
+  for (const { conds, reportable } of index.criteria) {
+    if (!reportable) continue;
+    if (allHold(conds, facts)) return [];
+    for (const f of stillOpen(conds, facts) ?? []) out.add(f);
   }
-  return pack.facts.map((f) => f.name).filter((n) => out.has(n));
+  return index.factOrder.filter((n) => out.has(n));
 }
 
 /**
@@ -208,17 +241,20 @@ export function reportabilityFacts(pack: RulePack, typed: Facts): string[] {
 export function classify(pack: RulePack, typed: Facts): Classification {
   // A fact the others settle (a CII outage once CII is ruled out) is not waited for.
   const facts = withImplied(pack, typed);
-  const fired = pack.criteria.filter((c) => conditionsOf(c).every((cond) => evalCondition(cond, facts) === true)).map((c) => firedCriterion(pack, c, facts));
-  fired.sort((a, b) => rankOf(pack, b.level) - rankOf(pack, a.level));
-  const level = fired.length ? levelById(pack, (fired[0] as FiredCriterion).level) : floorLevel(pack);
+  const index = indexOf(pack);
+  const firing = index.criteria.filter((x) => allHold(x.conds, facts));
+  // Stable: criteria of one level keep the pack's order.
+  firing.sort((a, b) => b.rank - a.rank);
+  const fired = firing.map((x) => firedCriterion(pack, x.c, facts));
+  const level = fired.length ? levelById(pack, (fired[0] as FiredCriterion).level) : index.floor;
 
   const openFacts = level.reportable ? [] : reportabilityFacts(pack, facts);
   const reportable: boolean | null = level.reportable ? true : openFacts.length ? null : false;
 
   const missingSet = new Set<string>();
-  for (const c of pack.criteria) {
-    if (rankOf(pack, c.level) <= level.rank) continue;
-    for (const f of stillOpen(c, facts) ?? []) missingSet.add(f);
+  for (const x of index.criteria) {
+    if (x.rank <= level.rank) continue;
+    for (const f of stillOpen(x.conds, facts) ?? []) missingSet.add(f);
   }
 
   let deadline: string | null = null;
@@ -235,7 +271,7 @@ export function classify(pack: RulePack, typed: Facts): Classification {
     if (typeof aware === "string") deadline = deadlineFrom(pack, aware, basis.rule.hours).toISO({ suppressMilliseconds: true });
     else missingSet.add("aware_at");
   }
-  const missing = pack.facts.map((f) => f.name).filter((n) => missingSet.has(n));
+  const missing = index.factOrder.filter((n) => missingSet.has(n));
 
   return {
     level: level.id,

@@ -13,7 +13,10 @@ describe("warroom classify", () => {
     });
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(Object.keys(out)).toEqual(["level", "reportable", "provisional", "criteria", "missing", "deadline", "deadline_hours", "recipients"]);
+    // The contract's fields, then the rules that judged and the notes that go with the verdict.
+    expect(Object.keys(out)).toEqual(["level", "reportable", "provisional", "criteria", "missing", "deadline", "deadline_hours", "recipients", "rules", "notes"]);
+    expect(out.rules).toMatchObject({ id: "cac-2025", version: "2.0.0", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(out.notes).toEqual([]);
     expect(out).toMatchObject({
       level: "major",
       reportable: true,
@@ -22,7 +25,8 @@ describe("warroom classify", () => {
       deadline_hours: 4,
       criteria: [{ id: "personal_info_m", level: "major", fact: "personal_info_people", value: 1200000, threshold: 1000000 }],
     });
-    expect((out.criteria as { text_zh: string }[])[0]?.text_zh).toBe("100万人以上公民个人信息泄露");
+    // The official wording of Guide III, normally-criteria item 5.
+    expect((out.criteria as { text_zh: string; source: string }[])[0]).toMatchObject({ text_zh: "泄露100万人以上公民个人信息", source: "Guide III (major), normally-criteria item 5" });
     expect(out.recipients).toEqual([{ id: "provincial_cac", text_en: "Provincial cyberspace administration where the operator is located", text_zh: "属地省级网信部门" }]);
   });
 

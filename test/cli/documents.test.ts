@@ -43,6 +43,5 @@ describe("warroom draft --format docx|pdf", () => {
       expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
       expect(r.stderr.trim(), args.join(" ")).toContain(line);
     }
-    // Five processes, each rendering off its main thread (from the source, the worker loads through tsx).
-  }, 90_000);
+  }, 120_000);
 });

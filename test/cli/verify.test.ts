@@ -107,10 +107,8 @@ describe("warroom verify", () => {
     expect([grown.code, grown.stdout]).toEqual([0, "timeline intact: 8 events; state of 2 incidents matches it; it includes the expected head (4 events)\n"]);
 
     // Rewritten consistently, chain and head: only the head kept elsewhere can tell.
-    const opened = new Database(path).prepare("SELECT seq FROM timeline WHERE incident_id = 1 AND type = 'incident_opened'").pluck().get() as number;
-    // The event as written, its title changed: everything else it names (the rules, the room) stays consistent.
-    const original = JSON.parse(new Database(path).prepare("SELECT payload FROM timeline WHERE seq = ?").pluck().get(opened) as string) as Record<string, unknown>;
-    forge(path, opened, JSON.stringify({ ...original, title: "Routine maintenance" }));
+    const row = new Database(path).prepare("SELECT seq, payload FROM timeline WHERE incident_id = 1 AND type = 'incident_opened'").get() as { seq: number; payload: string };
+    forge(path, row.seq, JSON.stringify({ ...(JSON.parse(row.payload) as object), title: "Routine maintenance" }));
     edit(path, "UPDATE incidents SET title = 'Routine maintenance' WHERE id = 1");
     expect((await verify(["--db", path])).code).toBe(0);
     const rewritten = await verify(["--db", path, "--expect-head", kept]);

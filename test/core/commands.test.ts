@@ -257,6 +257,45 @@ describe("reports", () => {
   });
 });
 
+describe("the Measures' own reminders (Articles 5, 7, 13) and the readings applied", () => {
+  it("state secrets: every surface says the CAC procedure is not the one that governs, and the clock stays on the strictest deadline", async () => {
+    const h = harness();
+    await h.say("open Classified network breach");
+    const r = await h.say("facts state_secrets=true personal_info_people=1200000");
+    const note = "State secrets are involved: this incident is reported under the relevant departments' rules (Article 13)";
+    expect(textOf(r)).toContain(note);
+    expect(h.port.card(h.room())?.text).toContain(note);
+    const snap = await h.app.core.service.snapshot(1);
+    expect(snap.clock).toMatchObject({ hours: 1, provisional: true });
+    const draft = textOf(await h.say("report"));
+    expect(draft).toContain("涉及国家秘密：其报告按照有关部门规定执行（第十三条）");
+    expect(draft).toContain(note);
+    await h.advance(31, 1);
+    const warning = h.port.posts.find((p) => p.message.title?.includes("left"));
+    expect(warning?.message.text).toContain(note);
+  });
+
+  it("help names the rules applied, the stricter readings, the update-report trigger and the service providers' duty", async () => {
+    const h = harness();
+    const text = textOf(await h.say("help"));
+    expect(text).toMatch(/Rules: cac-2025 2\.0\.0 \(sha256 [0-9a-f]{12}…\)/);
+    expect(text).toContain("Stricter reading applied: any company's or institution's portal counts");
+    expect(text).toContain("the investigation makes staged progress");
+    expect(text).toContain("(Article 5)");
+  });
+
+  it("says the stricter reading beside a criterion that applies it, on the card and in the draft", async () => {
+    const h = harness();
+    await h.say("open Portal down");
+    const r = await h.say("facts portal_tier=enterprise_or_institution portal_outage_hours=3");
+    expect(textOf(r)).toContain("stricter reading: any company's or institution's portal counts");
+    expect(h.port.card(h.room())?.text).toContain("[stricter reading: any company's or institution's portal counts");
+    const draft = textOf(await h.say("report"));
+    expect(draft).toContain("从严理解：任何企事业单位门户网站均计入");
+    expect(draft).toMatch(/Rules applied: cac-2025 2\.0\.0, sha256 [0-9a-f]{64}/);
+  });
+});
+
 describe("police and disclosure", () => {
   it("reminds about the police when a crime is suspected and records the report", async () => {
     const h = harness();

@@ -91,6 +91,9 @@ describe.each(ENGINES)("%s: countdown warnings", (engine) => {
     h.clock.advance({ days: 3 });
     await h.app.engine.tick();
     expect(headlines(h)).toHaveLength(titles.length);
+    // The items the initial report went without are owed as a supplementary report before closing.
+    for (const n of [3, 4, 5, 6, 7]) await h.say(`report edit ${n} item ${n} text`);
+    expect(textOf(await h.say("submitted hotline SUPP-1 --kind supplementary"))).toContain("Supplementary report recorded");
     const closed = await h.say("close");
     expect(textOf(closed)).toContain("closed");
   });

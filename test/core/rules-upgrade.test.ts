@@ -10,7 +10,9 @@ import { crossCheck, describeFinding } from "../../src/incidents/replay.js";
 import { loadLegacyPack, loadRulePack } from "../../src/rules/pack.js";
 import { rulesIdentity } from "../../src/rules/identity.js";
 import { allPacks } from "../../src/store/repos/rules.js";
-import { ENGINES, type Engine } from "../support/harness.js";
+import { ENGINES, harnessOn, type Engine } from "../support/harness.js";
+import { alsoSatisfied, pack, satisfying } from "../rules/helpers.js";
+import { parseFactsUpdate } from "../../src/rules/facts.js";
 import { createTestDatabase } from "../support/postgres.js";
 import { writeLegacyPostgres, writeLegacySqlite } from "../support/legacy-database.js";
 import { RecordingPort } from "../support/recording-port.js";
@@ -188,4 +190,23 @@ describe.each(ENGINES)("a database of the release before rule packs were recorde
     expect(await intact(app, path)).toEqual([]);
     expect(await intact(app)).toEqual([]);
   });
+});
+
+describe.each(ENGINES)("the level of every criterion of the official text, as stored on %s", (engine) => {
+  it("at its threshold an incident is stored at the criterion's level; just below it is not", async () => {
+    const h = await harnessOn(engine);
+    const s = h.app.core.service;
+    for (const c of pack.criteria) {
+      const value = satisfying(c.when);
+      const at = parseFactsUpdate(pack, { ...alsoSatisfied(c), [c.when.fact]: value });
+      const { incident } = await s.open({ title: c.id, actor: "alice", platform: "test", channelId: `at-${c.id}`, channelName: `at-${c.id}`, facts: at });
+      const stored = await s.get(incident.id);
+      expect([c.id, stored.level, stored.reportability]).toEqual([c.id, c.level, "reportable"]);
+      if (typeof value === "number" && c.when.gte !== undefined) {
+        const below = parseFactsUpdate(pack, { ...at, [c.when.fact]: pack.facts.find((f) => f.name === c.when.fact)?.integer ? value - 1 : value - 0.01 });
+        const b = await s.open({ title: `${c.id} below`, actor: "alice", platform: "test", channelId: `below-${c.id}`, channelName: `below-${c.id}`, facts: below });
+        expect((await s.snapshot(b.incident.id)).classification.criteria.map((x) => x.id), c.id).not.toContain(c.id);
+      }
+    }
+  }, 120_000);
 });

@@ -39,6 +39,7 @@ describe("timeline", () => {
     expect(events.map((e) => [e.type, e.actor])).toEqual([
       ["incident_opened", "alice"],
       ["role_assigned", "alice"],
+      ["channel_attached", "alice"],
       ["fact_set", "alice"],
       ["level_changed", "alice"],
       ["role_assigned", "alice"],
@@ -175,13 +176,13 @@ describe("a timeline row whose payload is not JSON", () => {
     const h = harness();
     await h.say("open Payment DB outage");
     await h.say("facts direct_loss_rmb=6000000");
-    forge(h.app.db, 3, (r) => (r.payload = "{not json"));
-    expect(verifyChain(h.app.db)).toEqual({ ok: false, events: 3, brokenAt: 3, reason: "payload is not JSON" });
+    forge(h.app.db, 4, (r) => (r.payload = "{not json"));
+    expect(verifyChain(h.app.db)).toEqual({ ok: false, events: 4, brokenAt: 4, reason: "payload is not JSON" });
     const events = (await h.app.core.service.timeline(1));
-    expect(events[2]).toMatchObject({ seq: 3, type: "fact_set", payload: {}, broken: "payload is not JSON" });
+    expect(events[3]).toMatchObject({ seq: 4, type: "fact_set", payload: {}, broken: "payload is not JSON" });
     const shown = textOf(await h.say("timeline"));
-    expect(shown).toMatch(/ {3}3 .* fact_set {2}⚠️ BROKEN ROW: payload is not JSON/);
-    expect(shown).toContain("⚠️ Hash chain BROKEN at event 3: payload is not JSON.");
+    expect(shown).toMatch(/ {3}4 .* fact_set {2}⚠️ BROKEN ROW: payload is not JSON/);
+    expect(shown).toContain("⚠️ Hash chain BROKEN at event 4: payload is not JSON.");
     expect(h.errors).toEqual([]);
   });
 });

@@ -127,8 +127,8 @@ describe("Discord adapter, end to end against a fake Discord", () => {
 
     let opened = (await h.fake.waitForResponse(h.fake.button(alice, channelId, customId)))[0] as RecordedCall;
     expect(dataOf(opened).title).toBe("Classification facts (2/5)");
-    reply = await fill(String(dataOf(opened).custom_id), pageValues(opened, { essential_services_people: "1000" }));
-    expect((await h.app.core.service.snapshot(1)).facts.essential_services_people).toBeUndefined();
+    reply = await fill(String(dataOf(opened).custom_id), pageValues(opened, { prefecture_population_pct: "10" }));
+    expect((await h.app.core.service.snapshot(1)).facts.prefecture_population_pct).toBeUndefined();
 
     for (const n of [3, 4, 5]) {
       customId = customIds(reply)[0] as string;
@@ -148,8 +148,8 @@ describe("Discord adapter, end to end against a fake Discord", () => {
 
     reply = await fill(String(dataOf(opened).custom_id), pageValues(opened, { ransomware: "false" }));
     expect(isEphemeral(reply)).toBe(false);
-    expect(textOf(reply)).toContain("essential_services_people");
-    expect((await h.app.core.service.snapshot(1)).facts).toMatchObject({ essential_services_people: 1000, suspected_crime: true, ransomware: false, personal_info_people: 1200000 });
+    expect(textOf(reply)).toContain("prefecture_population_pct");
+    expect((await h.app.core.service.snapshot(1)).facts).toMatchObject({ prefecture_population_pct: 10, suspected_crime: true, ransomware: false, personal_info_people: 1200000 });
   });
 
   it("keeps commands through a gateway reconnect (RESUME replays what was sent meanwhile)", async () => {

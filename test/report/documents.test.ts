@@ -39,7 +39,7 @@ describe("filing-ready documents", () => {
       "ACME Pay Ltd（阿克米支付有限公司）；支付数据库集群 db-3",
       "事件级别",
       "较大",
-      "100万人以上公民个人信息泄露",
+      "泄露100万人以上公民个人信息",
       "发现或获知时间",
       "2026-03-02 09:00 CST",
       "报告时限",
@@ -47,11 +47,11 @@ describe("filing-ready documents", () => {
       "报送对象",
       "报告人及联系方式",
       "carol，warroom@acme.example",
-      "1. 事发单位名称及发生事件的设施、系统、平台的基本情况",
+      "1. 涉事单位名称及涉事系统或设施基本情况",
       "客户记录经配置错误的副本泄露；副本已于09:20隔离",
-      "勒索金额: 5 BTC",
-      "支付方式: 【待补充】",
-      "3. 事态发展趋势及可能进一步造成的影响和危害",
+      "要求支付赎金的金额: 5 BTC",
+      "要求支付赎金的方式: 【待补充】",
+      "3. 事态发展趋势及可能造成的进一步影响和危害",
       "【待补充】",
       "生成时间: 2026-03-02 09:00 CST",
       `${integrity?.events}:${integrity?.hash}`,
@@ -75,9 +75,9 @@ describe("filing-ready documents", () => {
       "网络安全事件报告（初次报告）",
       "报告单位",
       "ACME Pay Ltd（阿克米支付有限公司）；支付数据库集群 db-3",
-      "较大；定级依据：100万人以上公民个人信息泄露",
+      "较大；定级依据：泄露100万人以上公民个人信息",
       "2026-03-02 13:00 CST (4 h)",
-      "1. 事发单位名称及发生事件的设施、系统、平台的基本情况",
+      "1. 涉事单位名称及涉事系统或设施基本情况",
       "客户记录经配置错误的副本泄露；副本已于09:20隔离",
       "【待补充】",
       `${integrity?.events}:${integrity?.hash}`,
@@ -103,9 +103,9 @@ describe("filing-ready documents", () => {
     await h.say("resolve");
     await h.say("final edit 1 A replica was left open to the internet during a migration");
     const expectations: [SubmissionKind, string[]][] = [
-      ["supplementary", ["网络安全事件报告（补充报告）", "3. 事态发展趋势及可能进一步造成的影响和危害"]],
-      ["update", ["网络安全事件报告（续报）", "重大进展", "Attackers also reached the backup cluster"]],
-      ["final", ["网络安全事件总结报告", "处置完毕时间", "1. 事件原因", "A replica was left open to the internet during a migration", "2. 应急处置措施", "4. 责任处理", "5. 整改情况", "6. 经验教训"]],
+      ["supplementary", ["网络安全事件报告（补充报告）", "3. 事态发展趋势及可能造成的进一步影响和危害"]],
+      ["update", ["网络安全事件报告（续报）", "新的重要情况及调查阶段性进展", "Attackers also reached the backup cluster"]],
+      ["final", ["网络安全事件总结报告", "处置完毕时间", "1. 事件发生原因", "A replica was left open to the internet during a migration", "2. 应急处置措施", "3. 造成的危害", "4. 责任追究", "5. 完善整改情况", "6. 教训"]],
     ];
     for (const [kind, expected] of expectations) {
       const pdf = pdfText((await render(h, kind, "pdf", "zh")).file.content as Uint8Array);
@@ -117,7 +117,7 @@ describe("filing-ready documents", () => {
     }
     const en = pdfText((await render(h, "final", "pdf", "en")).file.content as Uint8Array);
     expect(en).toContain("Post-incident summary report");
-    expect(en).toContain("Lessons learned");
+    expect(en).toContain("6. Lessons");
     expect(en).toContain("Page 1");
     expect(en).not.toContain("网络安全事件总结报告");
   });

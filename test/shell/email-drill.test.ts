@@ -47,7 +47,7 @@ describe("shell drill: from open to the e-mail filing", () => {
     expect(text).toContain("Items still missing: 3, 4, 5, 6, 7");
     expect(text).toContain("Drill: sending builds this e-mail and records the filing, but nothing leaves warroom.");
     expect(text).toContain("🧪 DRILL: nothing was sent.");
-    expect(text).toMatch(/Initial report recorded as filed via Designated email \(ref <[^>]+>\) at 2026-03-02 09:20 CST/);
+    expect(text).toMatch(/Initial report recorded as filed via 12387 reporting e-mail \(ref <[^>]+>\) at 2026-03-02 09:20 CST/);
     expect(text).toContain("The report countdown has stopped.");
     // The drill writes nothing but the shell's own files: no attachment was posted by the e-mail path.
     expect(existsSync(join(dir, "incident-1-initial.docx"))).toBe(false);

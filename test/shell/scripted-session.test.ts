@@ -37,7 +37,7 @@ describe("shell adapter, scripted", () => {
       "CAC report OVERDUE by 30 min",
       "-- clock: 2026-03-02 13:30 CST",
       "Every item is written: ready to submit.",
-      "Initial report recorded as filed via 12387 hotline (ref 12387-0302-118) at 2026-03-02 13:20 CST",
+      "Initial report recorded as filed via 12387 reporting hotline (ref 12387-0302-118) at 2026-03-02 13:20 CST",
       "Filed after the deadline",
       "Incident #1 resolved by @alice.",
       "Post-incident summary report due 2026-04-01 14:30 CST",
@@ -74,7 +74,7 @@ describe("shell adapter, scripted", () => {
     expect(text).toContain('-- form "Record a filed report" (5 fields)');
     expect(text).toContain("-- please correct:\n   submitted_at: Not an ISO-8601 time");
     expect(text).toContain("incomplete_reason: Items 1 and 2 are empty");
-    expect(text).toContain("Initial report recorded as filed via Fax (ref FAX-1) at 2026-03-02 09:00 CST");
+    expect(text).toContain("Initial report recorded as filed via 12387 reporting fax (ref FAX-1) at 2026-03-02 09:00 CST");
     expect(text).toContain("reason recorded: Operator and impact still being established by the DBA team");
     expect((await app.core.service.snapshot(1)).initialFiled).toBe(true);
   });
