@@ -44,10 +44,10 @@ describe("timeline", () => {
       ["level_changed", "alice"],
       ["role_assigned", "alice"],
     ]);
-    expect(events[4]?.at).toBe("2026-03-02T01:05:00.000Z");
-    expect(events[2]?.payload).toEqual({ fact: "direct_loss_rmb", from: null, to: 6000000 });
+    expect(events[5]?.at).toBe("2026-03-02T01:05:00.000Z");
+    expect(events[3]?.payload).toEqual({ fact: "direct_loss_rmb", from: null, to: 6000000 });
     for (let i = 1; i < events.length; i++) expect(events[i]?.prev_hash).toBe(events[i - 1]?.hash);
-    expect(verifyChain(h.app.db)).toEqual({ ok: true, events: 5 });
+    expect(verifyChain(h.app.db)).toEqual({ ok: true, events: 6 });
   });
 
   it("refuses updates and deletes", () => {
