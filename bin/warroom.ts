@@ -30,7 +30,7 @@ import { buildDraft, nextReportKind, renderDraft, type DraftFormat } from "../sr
 import { documentContext, FILE_FORMATS, isFileFormat, renderDocument } from "../src/report/documents.js";
 import { loadTemplates } from "../src/report/templates.js";
 import { formatHead, matchesHeadIn, parseHead, walkChainIn } from "../src/incidents/timeline.js";
-import { declareVersion, schemaProblem, schemaState } from "../src/store/schema.js";
+import { declareVersion, olderSchemaNote, schemaProblem, schemaState } from "../src/store/schema.js";
 import { integrityProblems } from "../src/store/repos/integrity.js";
 import type { Store } from "../src/store/sql.js";
 import { crossCheck, describeFinding } from "../src/incidents/replay.js";
@@ -230,6 +230,11 @@ async function cmdVerify(args: string[]): Promise<void> {
       }
       const problem = schemaProblem(schema);
       if (problem) return fail(`${problem}; timeline intact: ${check.events} events${schema.headKept ? "" : " (no head stored)"}`);
+      const older = olderSchemaNote(schema);
+      if (older) {
+        process.stdout.write(values.head ? `${formatHead(head)}\n` : `timeline intact: ${check.events} events; ${expected ? `it includes the expected head (${expected.events} events); ` : ""}${older}\n`);
+        return;
+      }
       let state: Awaited<ReturnType<typeof crossCheck>>;
       try {
         state = await crossCheck(sql, legacy);

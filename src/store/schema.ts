@@ -121,6 +121,14 @@ export function schemaProblem(s: SchemaState): string | undefined {
     return `schema MISMATCH: the database says ${says}, its tables are schema ${s.tables}'s (changed outside warroom): state NOT checked; set it back with warroom repair-schema, then verify again`;
   }
   if (s.declared > s.expected) return `the database is at schema ${s.declared}, newer than this warroom (${s.expected}): state NOT checked; upgrade warroom`;
-  if (s.declared < s.expected) return `the database is at schema ${s.declared}, this warroom at ${s.expected}: state NOT checked (start warroom once to upgrade it, then verify again)`;
   return undefined;
+}
+
+/**
+ * A database at an older schema whose tables are that schema's (not yet upgraded): its chain
+ * is checked, its state is not, and `verify` says so. Undefined at this warroom's schema.
+ */
+export function olderSchemaNote(s: SchemaState): string | undefined {
+  if (s.declared >= s.expected) return undefined;
+  return `${s.headKept ? "state not checked" : "no head stored, state not checked"}: the database is at schema ${s.declared}, this warroom at ${s.expected} (start warroom once to upgrade it)`;
 }
