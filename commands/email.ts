@@ -152,11 +152,15 @@ async function recordSent(ctx: CommandContext, sent: SentUnrecorded, head: strin
     // Idempotent by Message-ID: recorded already (by /incident submitted meanwhile), it is not recorded twice.
     recorded = await record(ctx, { channel: EMAIL, reference: sent.messageId, kind: sent.kind, at: sent.acceptedAt, incompleteReason: sent.incomplete, draft: sent.draft });
   } catch (err) {
-    pending.set(incidentId, sent);
+    // A refusal would refuse again: only a database that could not answer is worth a retry.
+    const transient = !(err instanceof IncidentError);
+    if (transient) pending.set(incidentId, sent);
+    else pending.delete(incidentId);
+    const submitted = `/incident submitted email ${sent.messageId} --kind ${sent.kind} --at ${sent.acceptedAt.setZone(ctx.core.pack.authority_zone).toISO()}`;
     return errorReply(
       [
         `The e-mail went out (Message-ID ${sent.messageId}) but could not be recorded: ${whyNotRecorded(ctx, err)}`,
-        `Record it with /incident email send (it records this e-mail and sends nothing again), or /incident submitted email ${sent.messageId} --kind ${sent.kind} --at ${sent.acceptedAt.setZone(ctx.core.pack.authority_zone).toISO()}.`,
+        transient ? `Record it with /incident email send (it records this e-mail and sends nothing again), or ${submitted}.` : `Record it with ${submitted} once that is resolved.`,
       ].join(" "),
     );
   }
